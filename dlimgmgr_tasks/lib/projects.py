@@ -1,0 +1,155 @@
+"""Projects on disk: names, paths, project.yaml, master carriers and their annotations."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import UserError
+
+NAME_RE = re.compile(r"[a-z0-9_-]+")
+RESERVED = {"common"}
+IMAGE_EXTS = (".jpg", ".jpeg", ".png")
+PLACEMENTS = ("top-left", "top-right", "random", "grid")
+
+
+def check_name(name: str) -> str:
+    """Refuse anything but a plain project name: it becomes a path and a remote argument."""
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name) or len(name) > 64:
+        raise UserError(f"project name {name!r} is not allowed; use lowercase letters, digits, '_' and '-' only")
+    if name in RESERVED:
+        raise UserError(f"project name {name!r} is reserved (projects/{name}/ holds shared helpers); pick another")
+    return name
+
+
+def projects_dir(root: Path) -> Path:
+    return Path(root) / "projects"
+
+
+def is_image(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in IMAGE_EXTS and not path.name.startswith(".")
+
+
+@dataclass
+class Project:
+    name: str
+    dir: Path
+    config: dict
+
+    @property
+    def master(self) -> Path:
+        return self.dir / "master"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.master / "sources"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.dir / "build"
+
+    @property
+    def yaml_path(self) -> Path:
+        return self.dir / "project.yaml"
+
+    @property
+    def classes(self) -> list[str]:
+        return list(self.config["classes"])
+
+    @property
+    def seed(self) -> int:
+        return int(self.config["seed"])
+
+    @property
+    def count(self) -> int:
+        return int(self.config["count"])
+
+    @property
+    def test_only(self) -> bool:
+        return bool(self.config.get("test_only", False))
+
+    def sources(self) -> list[Path]:
+        if not self.sources_dir.is_dir():
+            return []
+        return sorted(p for p in self.sources_dir.iterdir() if is_image(p))
+
+    def source_class(self, source: Path) -> str:
+        """The class a source image is pasted as: project.yaml's mapping, its stem, or the only class."""
+        mapping = self.config.get("source_classes") or {}
+        if source.name in mapping:
+            return str(mapping[source.name])
+        if source.stem in self.classes:
+            return source.stem
+        if len(self.classes) == 1:
+            return self.classes[0]
+        raise UserError(f"{self.sources_dir / source.name}: no class for this source; name it after a class "
+                        f"({', '.join(self.classes)}) or map it under source_classes in {self.yaml_path}")
+
+    def carrier_images(self) -> list[Path]:
+        """Master carrier images, sorted by name (the order every build numbers them in)."""
+        if not self.master.is_dir():
+            return []
+        return sorted(p for p in self.master.iterdir() if is_image(p))
+
+    def labelled_carriers(self) -> list[tuple[Path, Path]]:
+        """(image, xml) pairs of the master carriers that have an annotation."""
+        pairs = []
+        for image in self.carrier_images():
+            xml = image.with_suffix(".xml")
+            if xml.is_file():
+                pairs.append((image, xml))
+        return pairs
+
+
+def _validate(path: Path, data) -> dict:
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a mapping with classes, count and seed")
+    classes = data.get("classes")
+    if not isinstance(classes, list) or not classes or not all(isinstance(c, str) and c.strip() for c in classes):
+        raise UserError(f"{path}: 'classes' must be a non-empty list of class names")
+    if len(set(classes)) != len(classes):
+        raise UserError(f"{path}: 'classes' lists a class twice")
+    for key, default in (("count", 0), ("seed", 0)):
+        value = data.setdefault(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise UserError(f"{path}: '{key}' must be a whole number >= 0 (got {value!r})")
+    compose = data.setdefault("compose", {}) or {}
+    if not isinstance(compose, dict):
+        raise UserError(f"{path}: 'compose' must be a mapping")
+    placement = compose.get("placement", "top-left")
+    if placement not in PLACEMENTS:
+        raise UserError(f"{path}: compose.placement {placement!r} is not one of {', '.join(PLACEMENTS)}")
+    return data
+
+
+def load(root: Path, name: str) -> Project:
+    """Load projects/NAME; a missing or invalid project is a UserError naming the fix."""
+    check_name(name)
+    pdir = projects_dir(root) / name
+    path = pdir / "project.yaml"
+    if not path.is_file():
+        known = ", ".join(list_names(root)) or "none yet"
+        raise UserError(f"project {name!r} not found ({path} is missing); known projects: {known}; "
+                        f"create it with: inv dlimgmgr.new {name}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UserError(f"{path}: not valid YAML ({first}); fix the file") from None
+    return Project(name, pdir, _validate(path, data))
+
+
+def list_names(root: Path) -> list[str]:
+    pdir = projects_dir(root)
+    if not pdir.is_dir():
+        return []
+    return sorted(p.name for p in pdir.iterdir()
+                  if p.name not in RESERVED and (p / "project.yaml").is_file() and NAME_RE.fullmatch(p.name))
+
+
+def load_many(root: Path, names=None) -> list[Project]:
+    """The named projects, or every project when none is named."""
+    names = list(names) if names else list_names(root)
+    return [load(root, n) for n in names]

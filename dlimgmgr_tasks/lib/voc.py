@@ -1,0 +1,173 @@
+"""Pascal VOC annotations: a lenient reader, a strict writer.
+
+Coordinates are kept in VOC's own convention (1-based, inclusive) as read; the
+reader accepts what LabelImg, CVAT and Label Studio write (floats, ``xmin 0``,
+a BOM, ``depth`` 1 on RGB, absolute ``path``, extra tags). The writer always
+emits integers, every required field and the real image size.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import xmltodict
+from xml.parsers.expat import ExpatError
+
+
+class VocError(ValueError):
+    """The file is not a usable VOC annotation; the message says why."""
+
+
+@dataclass(frozen=True)
+class VocObject:
+    name: str
+    xmin: float
+    ymin: float
+    xmax: float
+    ymax: float
+    pose: str = "Unspecified"
+    truncated: int = 0
+    difficult: int = 0
+
+    def edges(self) -> tuple[float, float, float, float]:
+        """0-based pixel edges (x0, y0, x1, y1), x1/y1 exclusive: what albumentations' pascal_voc means."""
+        return (self.xmin - 1, self.ymin - 1, self.xmax, self.ymax)
+
+    @classmethod
+    def from_edges(cls, name: str, x0: float, y0: float, x1: float, y1: float, **kw) -> "VocObject":
+        """Build from 0-based pixel edges, rounding to whole VOC pixels."""
+        xmin, ymin = int(round(x0)) + 1, int(round(y0)) + 1
+        xmax, ymax = max(int(round(x1)), xmin), max(int(round(y1)), ymin)
+        return cls(name, xmin, ymin, xmax, ymax, **kw)
+
+    def as_ints(self, width: int, height: int) -> "VocObject":
+        """Whole-pixel, 1-based coordinates clamped into a width x height image."""
+        xmin = min(max(int(round(self.xmin)), 1), width)
+        ymin = min(max(int(round(self.ymin)), 1), height)
+        xmax = min(max(int(round(self.xmax)), xmin), width)
+        ymax = min(max(int(round(self.ymax)), ymin), height)
+        return replace(self, xmin=xmin, ymin=ymin, xmax=xmax, ymax=ymax)
+
+
+@dataclass
+class Annotation:
+    filename: str
+    width: int
+    height: int
+    depth: int = 3
+    objects: list[VocObject] = field(default_factory=list)
+    folder: str = ""
+
+    @property
+    def labels(self) -> list[str]:
+        return [o.name for o in self.objects]
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _text(node) -> str:
+    if isinstance(node, dict):  # <tag attr="..">text</tag>
+        node = node.get("#text")
+    return "" if node is None else str(node).strip()
+
+
+def _number(node, what: str) -> float:
+    text = _text(node)
+    try:
+        value = float(text)
+    except ValueError:
+        raise VocError(f"{what} is not a number ({text!r})") from None
+    if not math.isfinite(value):
+        raise VocError(f"{what} is not a finite number ({text!r})")
+    return value
+
+
+def parse(data: bytes) -> Annotation:
+    """Parse VOC XML bytes. Entity declarations are refused (no expansion bombs)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        doc = xmltodict.parse(data, disable_entities=True)
+    except ExpatError as exc:
+        raise VocError(f"not well-formed XML ({exc})") from None
+    except ValueError:
+        raise VocError("XML declares entities, which are refused") from None
+    root = doc.get("annotation") if isinstance(doc, dict) else None
+    if not isinstance(root, dict):
+        raise VocError("root element is not <annotation>")
+    size = root.get("size")
+    if not isinstance(size, dict):
+        raise VocError("missing <size>")
+    width = _number(size.get("width"), "size/width")
+    height = _number(size.get("height"), "size/height")
+    depth = _number(size.get("depth") or "3", "size/depth")
+    objects = []
+    for i, obj in enumerate(_as_list(root.get("object")), 1):
+        if not isinstance(obj, dict):
+            raise VocError(f"object {i} is empty")
+        box = obj.get("bndbox")
+        if not isinstance(box, dict):
+            raise VocError(f"object {i} ({_text(obj.get('name')) or 'no name'}) has no <bndbox>")
+        coords = [_number(box.get(k), f"object {i} {k}") for k in ("xmin", "ymin", "xmax", "ymax")]
+        flags = []
+        for key in ("truncated", "difficult"):
+            text = _text(obj.get(key)) or "0"
+            try:
+                flags.append(int(float(text)))
+            except ValueError:
+                raise VocError(f"object {i} {key} is not 0 or 1 ({text!r})") from None
+        objects.append(VocObject(_text(obj.get("name")), *coords,
+                                 pose=_text(obj.get("pose")) or "Unspecified",
+                                 truncated=flags[0], difficult=flags[1]))
+    return Annotation(filename=_text(root.get("filename")), width=int(width), height=int(height),
+                      depth=int(depth), objects=objects, folder=_text(root.get("folder")))
+
+
+def read(path: Path) -> Annotation:
+    """Read and parse a VOC file; VocError names the file."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise VocError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        return parse(data)
+    except VocError as exc:
+        raise VocError(f"{path}: {exc}") from None
+
+
+def _fmt(value: float) -> str:
+    return str(int(round(value)))
+
+
+def dumps(ann: Annotation) -> bytes:
+    """Serialise as we write VOC: integer 1-based coordinates, every field, real size."""
+    objects = []
+    for obj in ann.objects:
+        obj = obj.as_ints(ann.width, ann.height)
+        objects.append({
+            "name": obj.name,
+            "pose": obj.pose or "Unspecified",
+            "truncated": str(int(obj.truncated)),
+            "difficult": str(int(obj.difficult)),
+            "bndbox": {k: _fmt(getattr(obj, k)) for k in ("xmin", "ymin", "xmax", "ymax")},
+        })
+    doc = {"annotation": {
+        "folder": ann.folder,
+        "filename": ann.filename,
+        "source": {"database": "dlimgmgr"},
+        "size": {"width": str(ann.width), "height": str(ann.height), "depth": str(ann.depth)},
+        "segmented": "0",
+        "object": objects,
+    }}
+    if not objects:
+        del doc["annotation"]["object"]
+    return xmltodict.unparse(doc, pretty=True, indent="    ", full_document=False).encode() + b"\n"
+
+
+def write(path: Path, ann: Annotation) -> None:
+    Path(path).write_bytes(dumps(ann))
