@@ -1,0 +1,223 @@
+"""hosts.yaml: which machine plays each role, and how to log in there.
+
+`load_hosts(path)` reads and validates the file (and the git-ignored secrets file beside it)
+and returns `Hosts`; `Hosts.role(name)` gives that role's `Host` entries. A password is never
+written in hosts.yaml: `password_env` names an environment variable, or a key of the secrets
+file (mode 0600 enforced), whose value is the password. A Host never shows its password in
+its repr, so it stays out of logs and tracebacks.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import UserError
+
+ROLES = ("dataaug", "imglabeling", "pytorch")
+LOCAL = "local"
+KEYS = {"host", "port", "user", "key_file", "password_env", "target_home", "python", "dataset_dir",
+        "train_command", "jobs"}
+# Where a role's files live when hosts.yaml does not say (local: this user's home; remote: the
+# login directory, i.e. relative paths are relative to the remote user's home).
+DEFAULT_LOCAL_HOME = {"imglabeling": "~/dlimgmgr-labeling", "pytorch": "~/dlimgmgr-pytorch"}
+DEFAULT_REMOTE_HOME = "dlimgmgr"
+
+
+@dataclass(frozen=True)
+class Host:
+    role: str
+    host: str                       # "local" or a host name / address
+    target_home: str                # local: absolute, ~ expanded; remote: as written (relative = login dir)
+    port: int = 22
+    user: str | None = None
+    key_file: str | None = None     # local path, ~ expanded
+    password_env: str | None = None
+    python: str | None = None
+    dataset_dir: str | None = None
+    train_command: str | None = None
+    jobs: int | None = None
+    index: int = 0                  # position in a list role (dataaug)
+    password: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def is_local(self) -> bool:
+        return self.host == LOCAL
+
+    @property
+    def address(self) -> str:
+        if self.is_local:
+            return LOCAL
+        user = f"{self.user}@" if self.user else ""
+        return f"{user}{self.host}:{self.port}"
+
+    @property
+    def label(self) -> str:
+        """How messages name it: `role dataaug host a@192.0.2.10:22`."""
+        return f"role {self.role} host {self.address}"
+
+    def path(self, *parts: str) -> str:
+        """A path under target_home (posix, for either side)."""
+        base = self.target_home.rstrip("/") or "/"
+        return "/".join([base, *[p.strip("/") for p in parts if p]])
+
+    @property
+    def python_path(self) -> str | None:
+        """The configured python: absolute, or relative to target_home."""
+        if not self.python:
+            return None
+        if self.python.startswith(("/", "~")):
+            return os.path.expanduser(self.python) if self.is_local else self.python
+        return self.path(self.python)
+
+
+@dataclass(frozen=True)
+class Hosts:
+    path: Path
+    known_hosts: Path
+    roles: dict
+    secrets_path: Path | None = None
+
+    def role(self, name: str) -> list[Host]:
+        if name not in self.roles:
+            raise UserError(f"{self.path}: unknown role {name!r}; roles are {', '.join(ROLES)}")
+        return list(self.roles[name])
+
+    def one(self, name: str) -> Host:
+        """The single host of a role that has exactly one (imglabeling, pytorch)."""
+        return self.role(name)[0]
+
+    def all(self) -> list[Host]:
+        return [h for name in ROLES for h in self.roles[name]]
+
+
+def _read_yaml(path: Path, what: str):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: {what} not found; create it (see README) or set DLIMGMGR_HOSTS_FILE") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read {what}: {exc.strerror}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        # Only the location and YAML's problem: never the offending text (it may be a secret).
+        raise UserError(f"{path}:{where}: {problem}; fix the YAML syntax") from None
+
+
+def load_secrets(path: Path) -> dict:
+    """The secrets file: a mapping NAME: password (NAME as password_env names it). {} if absent."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return {}
+    if st.st_mode & 0o077:
+        raise UserError(f"{path}: mode {stat.S_IMODE(st.st_mode):04o} lets other users read the passwords; "
+                        f"run: chmod 600 {path}")
+    data = _read_yaml(path, "secrets file")
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, (str, int)) for k, v in data.items()):
+        raise UserError(f"{path}: must be a mapping NAME: password, NAME as a host's password_env names it")
+    return {k: str(v) for k, v in data.items()}
+
+
+def _local(p: str, base: Path) -> str:
+    q = Path(os.path.expanduser(p))
+    return str(q if q.is_absolute() else base / q)
+
+
+def _host(path: Path, role: str, index: int, where: str, raw, base: Path, secrets: dict,
+          secrets_path: Path) -> Host:
+    if isinstance(raw, str):
+        raw = {"host": raw}
+    if not isinstance(raw, dict):
+        raise UserError(f"{path}: {where} must be a mapping like {{host: local}}")
+    if "password" in raw:
+        raise UserError(f"{path}: {where} has a password: passwords never go in hosts.yaml; remove it and set "
+                        f"password_env: SOME_VAR (export SOME_VAR, or put SOME_VAR: ... in {secrets_path.name}, mode 0600)")
+    unknown = sorted(set(raw) - KEYS)
+    if unknown:
+        raise UserError(f"{path}: {where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(KEYS))}")
+    host = raw.get("host")
+    if not isinstance(host, str) or not host.strip():
+        raise UserError(f"{path}: {where} needs host: NAME (or host: local)")
+    host = host.strip()
+    for key in ("user", "key_file", "password_env", "target_home", "python", "dataset_dir", "train_command"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise UserError(f"{path}: {where}: {key} must be a string")
+    try:
+        port = int(raw.get("port", 22))
+        if not 0 < port < 65536:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise UserError(f"{path}: {where}: port must be a number 1-65535") from None
+    jobs = raw.get("jobs")
+    if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
+        raise UserError(f"{path}: {where}: jobs must be a whole number >= 1")
+    local = host == LOCAL
+    home = raw.get("target_home")
+    if local:
+        home = _local(home, base) if home else (str(base) if role == "dataaug" else _local(DEFAULT_LOCAL_HOME[role], base))
+    else:
+        home = home or DEFAULT_REMOTE_HOME
+    dataset_dir = raw.get("dataset_dir")
+    if dataset_dir and local:
+        dataset_dir = _local(dataset_dir, base)
+    password = None
+    env = raw.get("password_env")
+    if env:
+        password = os.environ.get(env) or secrets.get(env)
+    key_file = raw.get("key_file")
+    return Host(role=role, host=host, target_home=home, port=port, user=raw.get("user"),
+                key_file=_local(key_file, base) if key_file else None, password_env=env,
+                python=raw.get("python"), dataset_dir=dataset_dir, train_command=raw.get("train_command"),
+                jobs=jobs, index=index, password=password)
+
+
+def load_hosts(path, root=None, secrets_path=None) -> Hosts:
+    """Read and validate hosts.yaml. `root` (default: the file's folder) is the local dataaug home
+    and the base of relative local paths; `secrets_path` defaults to secrets.yaml beside the file."""
+    path = Path(path)
+    base = Path(root) if root is not None else path.resolve().parent
+    secrets_path = Path(secrets_path) if secrets_path is not None else path.parent / "secrets.yaml"
+    data = _read_yaml(path, "hosts file")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: must be a mapping with roles: (see README)")
+    unknown = sorted(set(data) - {"known_hosts", "roles"})
+    if unknown:
+        raise UserError(f"{path}: unknown top-level key {unknown[0]!r}; allowed: known_hosts, roles")
+    secrets = load_secrets(secrets_path)
+    known = data.get("known_hosts") or "~/.ssh/known_hosts"
+    if not isinstance(known, str):
+        raise UserError(f"{path}: known_hosts must be a path")
+    roles_raw = data.get("roles") or {}
+    if not isinstance(roles_raw, dict):
+        raise UserError(f"{path}: roles must be a mapping of role: host entry")
+    extra = sorted(set(roles_raw) - set(ROLES))
+    if extra:
+        raise UserError(f"{path}: unknown role {extra[0]!r}; roles are {', '.join(ROLES)}")
+    roles = {}
+    for role in ROLES:
+        raw = roles_raw.get(role)
+        if raw is None:
+            raw = {"host": LOCAL}   # a role not written down runs here, as in the default hosts.yaml
+        entries = raw if isinstance(raw, list) else [raw]
+        if not entries:
+            raise UserError(f"{path}: roles.{role} is an empty list; give at least one host")
+        if role != "dataaug" and len(entries) > 1:
+            raise UserError(f"{path}: roles.{role} lists {len(entries)} hosts; only dataaug may have several")
+        roles[role] = tuple(
+            _host(path, role, i, f"roles.{role}" + (f"[{i}]" if isinstance(raw, list) else ""), e, base, secrets,
+                  secrets_path)
+            for i, e in enumerate(entries))
+    return Hosts(path=path, known_hosts=Path(_local(known, base)), roles=roles,
+                 secrets_path=secrets_path if secrets_path.exists() else None)
