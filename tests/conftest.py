@@ -75,3 +75,7 @@ def repo(tmp_path) -> Repo:
         "pytorch": {"host": "local", "target_home": str(tmp_path / "pytorch")},
     })
     return r
+
+
+# A real sshd on 127.0.0.2-4 for the SSH tests (tests/conftest_ssh.py, tests/sshd.py).
+from conftest_ssh import password_user, ssh_entry, ssh_repo, sshd  # noqa: E402,F401
