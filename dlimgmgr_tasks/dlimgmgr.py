@@ -1,6 +1,83 @@
 """The `dlimgmgr` namespace: thin tasks over dlimgmgr_tasks.lib."""
-from invoke import Collection, task  # noqa: F401
+from invoke import Collection, Exit, task  # noqa: F401
 
 from . import settings  # noqa: F401
 
 ns = Collection("dlimgmgr")
+
+
+@task(iterable=["source"], help={
+    "name": "project name: lowercase letters, digits, '_' and '-'",
+    "source": "a source image (jpg/png) to copy into master/sources/; repeat for several",
+})
+@settings.user_errors
+def new(c, name, source=None):
+    """Scaffold projects/NAME (project.yaml, master/sources/, augment.py, README, notebooks/).
+
+    Classes default to the sources' file stems, or to NAME when no source is given.
+    """
+    from .lib import scaffold
+
+    path = scaffold.create(settings.root(c), name, sources=source or [])
+    print(f"created {path.relative_to(settings.root(c))}")
+
+
+@task(name="import", help={
+    "folder": "folder holding the harvested images (jpg/png)",
+    "project": "existing project that gets the new images",
+    "each": "make one new project per new image instead (name from the file stem)",
+})
+@settings.user_errors
+def import_(c, folder, project=None, each=False):
+    """Add new harvested source images, skipping those already known by content (sha256).
+
+    Exit 1 if an image was refused (unreadable); the others are still added.
+    """
+    from .lib import harvest
+
+    outcomes = harvest.import_dir(settings.root(c), folder, project=project, each=each)
+    for outcome in outcomes:
+        print(outcome.line())
+    counts = {s: sum(o.status == s for o in outcomes) for s in (harvest.ADDED, harvest.SKIPPED, harvest.REFUSED)}
+    print(", ".join(f"{n} {s}" for s, n in counts.items()))
+    if counts[harvest.REFUSED]:
+        raise Exit(f"error: {counts[harvest.REFUSED]} image(s) refused (see 'refused' above); "
+                   f"replace them with readable jpg/png files and import again", code=1)
+
+
+@task(iterable=["project"], help={"project": "project to check; repeat for several (default: all)"})
+@settings.user_errors
+def check(c, project=None):
+    """Validate every master and built annotation against its image; exit 1 on any problem."""
+    from .lib import checks
+
+    report = checks.check_projects(settings.root(c), project or None)
+    for problem in report.problems:
+        print(problem.line())
+    summary = (f"checked {report.annotations} annotation(s) and {report.images} image(s) "
+               f"in {report.projects} project(s)")
+    if report.problems:
+        raise Exit(f"error: {summary}: {len(report.problems)} problem(s), one per line above; "
+                   f"fix them and run inv dlimgmgr.check again", code=1)
+    print(f"{summary}: no problems")
+
+
+@task(iterable=["project"], help={
+    "project": "project to count; repeat for several (default: all)",
+    "json": "print the numbers as JSON instead of tables",
+})
+@settings.user_errors
+def stats(c, project=None, json=False):
+    """Counts per project and class (master and build), box sizes, and the newest mix's splits."""
+    from .lib import stats as stats_lib
+
+    data = stats_lib.collect(settings.root(c), project or None)
+    if json:
+        import json as json_lib
+        print(json_lib.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(stats_lib.render(data)))
+
+
+for _t in (new, import_, check, stats):
+    ns.add_task(_t)

@@ -1,0 +1,137 @@
+"""Harvest: add newly captured source images from a folder, skipping those already known.
+
+As the original harvesting step did, an image is "known" when a file with the same content
+(sha256) already sits in any project's `master/sources/`; `each=True` makes one new project
+per new image instead of adding to one project.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import projects as projects_lib
+from . import scaffold
+from .errors import UserError
+
+ADDED, SKIPPED, REFUSED, IGNORED = "added", "skipped", "refused", "ignored"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    file: Path
+    status: str          # added | skipped | refused | ignored
+    detail: str          # where it went, what it is known as, or why it was refused
+
+    def line(self) -> str:
+        return f"{self.status:8} {self.file.name}: {self.detail}"
+
+
+def sha256(path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def known_sources(root) -> dict[str, Path]:
+    """sha256 -> source file, over every project's master/sources/ (valid project.yaml or not)."""
+    known = {}
+    pdir = projects_lib.projects_dir(root)
+    if not pdir.is_dir():
+        return known
+    for project in sorted(pdir.iterdir()):
+        sources = project / "master" / "sources"
+        if project.name in projects_lib.RESERVED or not sources.is_dir():
+            continue
+        for path in sorted(sources.iterdir()):
+            if projects_lib.is_image(path):
+                known.setdefault(sha256(path), path)
+    return known
+
+
+def candidates(src_dir) -> list[Path]:
+    """The files directly in `src_dir` (hidden files skipped), sorted by name."""
+    src_dir = Path(src_dir)
+    if not src_dir.is_dir():
+        raise UserError(f"{src_dir}: not a folder; give the folder that holds the harvested images")
+    return sorted(p for p in src_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _copy_into(src: Path, folder: Path, dest_name: str) -> Path:
+    """Copy without ever overwriting: temp file in the same folder, then rename to a free name."""
+    fd, tmp = tempfile.mkstemp(prefix=".import-", dir=folder)
+    os.close(fd)
+    try:
+        shutil.copyfile(src, tmp)
+        dest = folder / dest_name
+        if os.path.lexists(dest):
+            raise FileExistsError(dest)
+        os.rename(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return dest
+
+
+def _project_name_for(path: Path, taken: set[str]) -> str:
+    base = scaffold.sanitise_name(path.stem) or "harvested"
+    name, n = base, 2
+    while name in taken:
+        suffix = f"-{n}"
+        name = base[:64 - len(suffix)] + suffix
+        n += 1
+    return name
+
+
+def import_dir(root, src_dir, project: str | None = None, each: bool = False) -> list[Outcome]:
+    """Add the new images in `src_dir` to `project` (or one new project each); one Outcome per file."""
+    root = Path(root)
+    if bool(project) == bool(each):
+        raise UserError("say where the images go: --project NAME (an existing project) or --each "
+                        "(one new project per image), not both")
+    target = projects_lib.load(root, project) if project else None
+    files = candidates(src_dir)
+    known = known_sources(root)
+    taken_projects = {p.name for p in projects_lib.projects_dir(root).iterdir()} if each else set()
+    taken_files = {p.stem for p in target.sources_dir.iterdir()} if target and target.sources_dir.is_dir() else set()
+    outcomes = []
+    for path in files:
+        if path.suffix.lower() not in projects_lib.IMAGE_EXTS:
+            outcomes.append(Outcome(path, IGNORED, f"not a {'/'.join(projects_lib.IMAGE_EXTS)} file"))
+            continue
+        digest = sha256(path)
+        if digest in known:
+            outcomes.append(Outcome(path, SKIPPED, f"known as {_rel(known[digest], root)}"))
+            continue
+        try:
+            if target is not None:
+                (_, dest_name), = scaffold.plan_sources([path], taken_files)
+                target.sources_dir.mkdir(parents=True, exist_ok=True)
+                dest = _copy_into(path, target.sources_dir, dest_name)
+            else:
+                name = _project_name_for(path, taken_projects)
+                taken_projects.add(name)
+                pdir = scaffold.create(root, name, sources=[path])
+                dest = next((pdir / "master" / "sources").iterdir())
+        except UserError as exc:
+            outcomes.append(Outcome(path, REFUSED, str(exc).removeprefix(f"{path}: ")))
+            continue
+        known[digest] = dest
+        detail = f"-> {_rel(dest, root)}"
+        if target is not None:
+            try:
+                target.source_class(dest)
+            except UserError:
+                detail += (f" (no class for it yet: rename it after a class or map it under "
+                           f"source_classes in {_rel(target.yaml_path, root)})")
+        outcomes.append(Outcome(path, ADDED, detail))
+    return outcomes

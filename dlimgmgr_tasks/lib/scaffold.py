@@ -1,0 +1,140 @@
+"""Scaffold a new project: projects/NAME with project.yaml, master/sources/, augment.py, README, notebooks/.
+
+The files come from `projects/common/templates/` (`string.Template` placeholders: `$name`,
+`$classes`, `$sources`). Everything is built in a hidden folder beside the target and renamed
+into place, so a refused or failed scaffold leaves nothing behind.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import string
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import yaml
+
+from . import projects as projects_lib
+from .errors import UserError
+
+TEMPLATES = ("project.yaml", "augment.py", "README.md")
+# What Pillow calls a format -> the extension the file gets in master/sources/.
+SOURCE_FORMATS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png"}
+
+
+def templates_dir(root) -> Path:
+    return projects_lib.projects_dir(root) / "common" / "templates"
+
+
+def sanitise_name(text: str) -> str:
+    """A project name from free text (a file stem): lowercase ASCII, digits, '_' and '-'; '' if nothing is left."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z0-9_-]+", "_", text).strip("_-")[:64].strip("_-")
+    return "" if text in projects_lib.RESERVED else text
+
+
+def sanitise_class(text: str) -> str:
+    """A class name from free text: letters (any script, so kanji stay), digits, '_' and '-'.
+
+    Class names become file names (ImageSets/Main/<class>_train.txt) and labelmap.txt lines.
+    """
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    return re.sub(r"[^\w-]+", "_", text).strip("_-")[:64]
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    name, n = base, 2
+    while name in taken:
+        name = f"{base}_{n}"
+        n += 1
+    taken.add(name)
+    return name
+
+
+def source_extension(path) -> str:
+    """Check that `path` is a fully readable JPEG or PNG and return the extension it should carry.
+
+    Raises UserError naming the file and the fix. Sources are small, so the whole image is decoded.
+    """
+    from PIL import Image
+
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: no such file; give the path of a jpg or png image")
+    try:
+        with Image.open(path) as im:
+            fmt = im.format
+            im.load()
+    except Exception as exc:  # Pillow raises many types for a damaged file; all mean "unreadable"
+        raise UserError(f"{path}: not a readable image ({type(exc).__name__}: {exc}); "
+                        f"replace it with a jpg or png") from None
+    if fmt not in SOURCE_FORMATS:
+        raise UserError(f"{path}: is a {fmt} image; convert it to png or jpg first")
+    return SOURCE_FORMATS[fmt]
+
+
+def plan_sources(sources, taken: set[str] | None = None) -> list[tuple[Path, str]]:
+    """(source file, file name in master/sources/) for each readable source; stem = sanitised class name."""
+    taken = set() if taken is None else taken
+    planned = []
+    for src in sources:
+        ext = source_extension(src)
+        stem = sanitise_class(Path(src).stem) or "source"
+        planned.append((Path(src), _unique(stem, taken) + ext))
+    return planned
+
+
+def _render(text: str, **values) -> str:
+    # safe_substitute: a stray '$' someone adds to a template stays as it is
+    return string.Template(text).safe_substitute(**values)
+
+
+def create(root, name: str, sources=(), classes=None) -> Path:
+    """Create projects/NAME; returns its path. Refuses a bad or taken name before touching the disk."""
+    root = Path(root)
+    projects_lib.check_name(name)
+    pdir = projects_lib.projects_dir(root)
+    target = pdir / name
+    if os.path.lexists(target):
+        raise UserError(f"projects/{name}: already exists; pick another name, or add images to it with "
+                        f"inv dlimgmgr.import DIR --project {name}")
+    tdir = templates_dir(root)
+    missing = [t for t in TEMPLATES if not (tdir / t).is_file()]
+    if missing:
+        raise UserError(f"{tdir / missing[0]}: template missing; restore projects/common/templates/ from git")
+    planned = plan_sources(sources)
+    if classes is None:
+        classes = [Path(dest).stem for _, dest in planned] or [name]
+    values = {
+        "name": name,
+        "classes": yaml.safe_dump(list(classes), default_flow_style=True, allow_unicode=True).strip(),
+        "sources": ", ".join(dest for _, dest in planned) or "none yet; add some with inv dlimgmgr.import",
+    }
+    pdir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".new-{name}-", dir=pdir))
+    try:
+        rendered = {t: _render((tdir / t).read_text(encoding="utf-8"), **values) for t in TEMPLATES}
+        projects_lib._validate(target / "project.yaml", yaml.safe_load(rendered["project.yaml"]))
+        for t, text in rendered.items():
+            (tmp / t).write_text(text, encoding="utf-8")
+        (tmp / "master" / "sources").mkdir(parents=True)
+        (tmp / "notebooks").mkdir()
+        (tmp / "notebooks" / ".gitkeep").touch()
+        for src, dest in planned:
+            shutil.copyfile(src, tmp / "master" / "sources" / dest)
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it 0700; a project folder is an ordinary folder
+        if os.path.lexists(target):  # someone else was quicker
+            raise UserError(f"projects/{name}: already exists; pick another name")
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

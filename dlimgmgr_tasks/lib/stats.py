@@ -1,0 +1,132 @@
+"""Dataset statistics: counts per project and class (master and build), box sizes, mix splits."""
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+from . import projects as projects_lib
+from . import voc
+
+WHERE = ("master", "build")
+
+
+def _annotations(folder: Path):
+    """Parsed annotations of every XML directly in `folder`; unparsable ones counted, not raised."""
+    anns, bad = [], 0
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.xml")):
+            try:
+                anns.append(voc.read(path))
+            except voc.VocError:
+                bad += 1
+    return anns, bad
+
+
+def _spread(values) -> list:
+    return [min(values), statistics.median(values), max(values)] if values else []
+
+
+def project_stats(project) -> dict:
+    """Counts and box sizes (VOC pixels: xmax - xmin + 1) of one loaded project."""
+    carriers = project.carrier_images()
+    built = [p for p in project.build_dir.iterdir() if projects_lib.is_image(p)] if project.build_dir.is_dir() else []
+    out = {"name": project.name, "sources": len(project.sources()), "carriers": len(carriers),
+           "labelled": len(project.labelled_carriers()), "built": len(built), "unreadable_xml": 0,
+           "test_only": project.test_only, "classes": {}}
+    sizes: dict[tuple[str, str], tuple[list, list]] = {}
+    for where, folder in zip(WHERE, (project.master, project.build_dir)):
+        anns, bad = _annotations(folder)
+        out["unreadable_xml"] += bad
+        for ann in anns:
+            for obj in ann.objects:
+                x0, y0, x1, y1 = obj.edges()
+                ws, hs = sizes.setdefault((obj.name, where), ([], []))
+                ws.append(x1 - x0)
+                hs.append(y1 - y0)
+    for name in sorted({n for n, _ in sizes} | set(project.classes)):
+        out["classes"][name] = {}
+        for where in WHERE:
+            ws, hs = sizes.get((name, where), ([], []))
+            out["classes"][name][where] = {"objects": len(ws), "w": _spread(ws), "h": _spread(hs)}
+    return out
+
+
+def newest_manifest(root) -> Path | None:
+    dist = Path(root) / "dist"
+    found = sorted(dist.glob("*.manifest.json"), key=lambda p: p.stat().st_mtime) if dist.is_dir() else []
+    return found[-1] if found else None
+
+
+def manifest_counts(path: Path):
+    """The manifest's `counts`, whatever shape it has; None when absent, a string when unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return f"unreadable ({type(exc).__name__})"
+    return data.get("counts") if isinstance(data, dict) else None
+
+
+def collect(root, names=None) -> dict:
+    """Everything `inv dlimgmgr.stats` shows, as plain data (JSON-serialisable)."""
+    root = Path(root)
+    manifest = newest_manifest(root)
+    return {
+        "projects": [project_stats(p) for p in projects_lib.load_many(root, names)],
+        "manifest": None if manifest is None else {
+            "path": str(manifest.relative_to(root)), "counts": manifest_counts(manifest)},
+    }
+
+
+def _table(rows: list[list]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+
+
+def _num(x) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _triple(values) -> str:
+    return "/".join(_num(v) for v in values) if values else "-"
+
+
+def _flatten(value, prefix=""):
+    """Lines `key: value` for nested mappings, so any manifest `counts` shape prints readably."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _flatten(v, f"{prefix}{k}." if isinstance(v, dict) else f"{prefix}{k}")
+    else:
+        yield f"{prefix.rstrip('.')}: {value}"
+
+
+def render(stats: dict) -> list[str]:
+    """Human-readable lines for `collect`'s result."""
+    projects = stats["projects"]
+    if not projects:
+        return ["no projects yet; create one with: inv dlimgmgr.new NAME --source FILE"]
+    lines = _table([["project", "sources", "carriers", "labelled", "built", "test-only"]] + [
+        [p["name"], p["sources"], p["carriers"], p["labelled"], p["built"], "yes" if p["test_only"] else ""]
+        for p in projects])
+    rows = [["project", "class", "where", "objects", "w min/med/max", "h min/med/max"]]
+    for p in projects:
+        for name, per in p["classes"].items():
+            for where in WHERE:
+                s = per[where]
+                if s["objects"] or where == "master":
+                    rows.append([p["name"], name, where, s["objects"], _triple(s["w"]), _triple(s["h"])])
+    lines += [""] + _table(rows)
+    bad = [p for p in projects if p["unreadable_xml"]]
+    for p in bad:
+        lines.append(f"note: {p['name']}: {p['unreadable_xml']} annotation(s) could not be read; "
+                     f"see inv dlimgmgr.check --project {p['name']}")
+    manifest = stats["manifest"]
+    if manifest is None:
+        lines += ["", "splits: no mix yet (inv mix writes dist/<name>.manifest.json)"]
+    elif manifest["counts"] is None:
+        lines += ["", f"splits: {manifest['path']} has no counts"]
+    elif isinstance(manifest["counts"], str):
+        lines += ["", f"splits: {manifest['path']} is {manifest['counts']}"]
+    else:
+        lines += ["", f"splits ({manifest['path']}):"] + [f"  {s}" for s in _flatten(manifest["counts"])]
+    return lines
