@@ -1,0 +1,321 @@
+"""Streamed tree transfers and remote commands, the same code for `host: local` and SSH.
+
+`where` is None (this machine) or an opened Fabric Connection (lib.connections). Bulk data
+moves as ONE tar stream per direction over an SSH session channel: raw bytes pumped in 1 MiB
+chunks between the channel and a local `tar` process. Never one SFTP round trip per file, never
+`run(in_stream=...)` (Invoke reads that one byte per loop). Every transfer lands in a temporary
+folder beside its destination, is checked member by member (path and size) against the
+sender's listing, and only then moves into place: an interrupted or failed transfer leaves the
+destination as it was.
+
+  push_tree(where, local_dir, remote_dir, paths=None, replace=False)
+  pull_tree(where, remote_dir, local_dir, paths=None, replace=False)
+  run_remote(where, cmd) -> stdout          (UserError naming role and host on failure)
+
+replace=False merges: sent files overwrite same-named ones (each by a rename), others stay.
+replace=True makes the destination exactly the sent tree (the old one is swapped out).
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import shlex
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+from .connections import is_remote, label
+from .errors import UserError
+
+CHUNK = 1 << 20
+# A bigger channel window and packets than paramiko's defaults keep loopback/LAN links full.
+WINDOW = 16 << 20
+PACKET = 1 << 16
+TAR = "tar"
+INCOMING = ".incoming."
+
+
+def qpath(path: str) -> str:
+    """Shell-quote a remote path, keeping a leading ~/ expandable by the remote shell."""
+    path = str(path)
+    if path == "~":
+        return '"$HOME"'
+    if path.startswith("~/"):
+        return '"$HOME"/' + shlex.quote(path[2:])
+    return shlex.quote(path)
+
+
+def _tail(text: str) -> str:
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    return lines[-1] if lines else "no message"
+
+
+# ---------------------------------------------------------------- commands
+
+def run_remote(where, cmd: str, *, what: str | None = None, timeout: float | None = None) -> str:
+    """Run a shell command where it belongs; return its stdout. Failure -> UserError naming the host."""
+    what = what or cmd.split()[0]
+    if is_remote(where):
+        res = where.run(cmd, hide=True, warn=True, in_stream=False, timeout=timeout)
+        code, out, err = res.exited, res.stdout, res.stderr
+    else:
+        try:
+            res = subprocess.run(["sh", "-c", cmd], capture_output=True, text=True, timeout=timeout,
+                                 stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise UserError(f"{label(where)}: {what} took longer than {timeout}s; stopped") from None
+        code, out, err = res.returncode, res.stdout, res.stderr
+    if code != 0:
+        raise UserError(f"{label(where)}: {what} failed (exit {code}): {_tail(err or out)}")
+    return out
+
+
+# ---------------------------------------------------------------- listings
+
+def _listing(root: Path, paths=None) -> dict[str, int]:
+    """{relative posix path: size} of the regular files under root (or under the given paths)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise UserError(f"{root}: folder not found; nothing to send")
+    out: dict[str, int] = {}
+    for p in ([root] if paths is None else [root / str(x) for x in paths]):
+        if p.is_file():
+            out[p.relative_to(root).as_posix()] = p.stat().st_size
+        elif p.is_dir():
+            for dirpath, dirs, files in os.walk(p):
+                dirs.sort()
+                for f in sorted(files):
+                    full = Path(dirpath, f)
+                    if full.is_file() and not full.is_symlink():
+                        out[full.relative_to(root).as_posix()] = full.stat().st_size
+        else:
+            raise UserError(f"{p}: not found; nothing to send")
+    return out
+
+
+def _parse_listing(text: str) -> dict[str, int]:
+    out = {}
+    for line in text.splitlines():
+        size, _, name = line.partition("\t")
+        if name:
+            out[name[2:] if name.startswith("./") else name] = int(size)
+    return out
+
+
+def _check(expected: dict[str, int], got: dict[str, int], where_: str) -> None:
+    if expected != got:
+        missing = sorted(set(expected) - set(got))
+        wrong = sorted(k for k in set(expected) & set(got) if expected[k] != got[k])
+        extra = sorted(set(got) - set(expected))
+        detail = (f"{missing[0]} missing" if missing else
+                  f"{wrong[0]} has {got[wrong[0]]} bytes, sent {expected[wrong[0]]}" if wrong else
+                  f"{extra[0]} unexpected")
+        raise UserError(f"{where_}: transfer check failed ({detail}); nothing was changed, run it again")
+
+
+# ---------------------------------------------------------------- local side
+
+def _local_tmp(dest: Path) -> Path:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{dest.name}{INCOMING}", dir=dest.parent))
+
+
+def _commit_local(tmp: Path, dest: Path, replace: bool) -> None:
+    """Move a verified temp tree into place (rename only; the data is already on this disk)."""
+    if replace:
+        old = None
+        if dest.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old.", dir=dest.parent))
+            os.replace(dest, old / "d")
+        os.replace(tmp, dest)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return
+    dest.mkdir(parents=True, exist_ok=True)
+    for dirpath, dirs, files in os.walk(tmp):
+        rel = Path(dirpath).relative_to(tmp)
+        (dest / rel).mkdir(exist_ok=True)
+        for f in files:
+            os.replace(Path(dirpath, f), dest / rel / f)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _copy_local(src: Path, dest: Path, paths, replace: bool) -> dict[str, int]:
+    expected = _listing(src, paths)
+    tmp = _local_tmp(dest)
+    try:
+        for rel in expected:
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src / rel, tmp / rel)
+        _check(expected, _listing(tmp), f"{dest}")
+        _commit_local(tmp, dest, replace)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return expected
+
+
+def _tar_proc(args: list[str], **kw) -> subprocess.Popen:
+    return subprocess.Popen([TAR, *args], bufsize=CHUNK, **kw)
+
+
+def _finish_tar(proc: subprocess.Popen, errfile, what: str) -> None:
+    code = proc.wait()
+    if code != 0:
+        errfile.seek(0)
+        raise UserError(f"this machine: {what} failed (exit {code}): {_tail(errfile.read().decode(errors='replace'))}")
+
+
+# ---------------------------------------------------------------- remote side
+
+def _open_channel(conn, command: str):
+    conn.open()  # opens (or reuses) the connection; errors are one-line UserErrors
+    chan = conn.transport.open_session(window_size=WINDOW, max_packet_size=PACKET)
+    chan.exec_command(command)
+    return chan
+
+
+def _drain(chan, recv) -> tuple[threading.Thread, list[bytes]]:
+    """Read one of the channel's streams in a thread so the other can never block on it."""
+    buf: list[bytes] = []
+
+    def run():
+        while True:
+            data = recv(CHUNK)
+            if not data:
+                return
+            buf.append(data)
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    return t, buf
+
+
+def _remote_commit(conn, tmp: str, dest: str, replace: bool) -> None:
+    d = qpath(dest)
+    if replace:
+        script = (f'set -e; t={shlex.quote(tmp)}; d={d}; o="$d.old.$$"; '
+                  'if [ -e "$d" ]; then mv "$d" "$o"; fi; mv "$t" "$d"; rm -rf "$o"')
+    else:
+        script = (f'set -e; t={shlex.quote(tmp)}; mkdir -p {d}; d=$(cd {d} && pwd); cd "$t"; '
+                  'find . -type d -exec sh -c \'for x; do mkdir -p "$0/$x"; done\' "$d" {} +; '
+                  'find . ! -type d -exec sh -c \'for x; do mv -f "$x" "$0/$x"; done\' "$d" {} +; '
+                  'cd /; rm -rf "$t"')
+    run_remote(conn, script, what=f"moving the received files into {dest}")
+
+
+def push_tree(where, local_dir, remote_dir, paths=None, replace: bool = False, progress=None) -> dict[str, int]:
+    """Send local_dir (or the given paths under it) to remote_dir; return {path: size} sent.
+    `progress(bytes_so_far)` is called after each chunk (for a progress bar)."""
+    local_dir = Path(local_dir)
+    if not is_remote(where):
+        return _copy_local(local_dir, Path(os.path.expanduser(str(remote_dir))), paths, replace)
+    expected = _listing(local_dir, paths)
+    remote_dir = str(remote_dir).rstrip("/") or "/"
+    parent, name = posixpath.split(remote_dir)
+    qparent = qpath(parent or ".")
+    # Extract into a temp folder beside the destination and list what arrived; tar's failure
+    # (a closed stream, a full disk) removes the temp folder.
+    script = (f"set -e; mkdir -p {qparent}; t=$(mktemp -d {qparent}/{shlex.quote('.' + name + INCOMING)}XXXXXX); "
+              't=$(cd "$t" && pwd); trap \'rm -rf "$t"\' HUP INT TERM PIPE; '
+              f'if ! {TAR} --no-same-owner -xf - -C "$t"; then rm -rf "$t"; exit 3; fi; '
+              'printf "%s\\n" "$t"; cd "$t"; find . -type f -printf "%s\\t%p\\n"')
+    listfile = tempfile.NamedTemporaryFile(prefix="dlimgmgr-tar-list.")
+    errfile = tempfile.TemporaryFile()
+    listfile.write(b"".join(p.encode() + b"\0" for p in expected))
+    listfile.flush()
+    proc = _tar_proc(["-cf", "-", "-C", str(local_dir), "--null", "--no-recursion", "-T", listfile.name],
+                     stdout=subprocess.PIPE, stderr=errfile, stdin=subprocess.DEVNULL)
+    chan = None
+    try:
+        chan = _open_channel(where, script)
+        t_err, err = _drain(chan, chan.recv_stderr)
+        t_out, out = _drain(chan, chan.recv)
+        sent = 0
+        while True:
+            chunk = proc.stdout.read(CHUNK)
+            if not chunk:
+                break
+            try:
+                chan.sendall(chunk)
+            except (OSError, EOFError):
+                break   # the remote side went away: its exit status below says why
+            sent += len(chunk)
+            if progress:
+                progress(sent)
+        if not chan.closed:
+            chan.shutdown_write()
+        code = chan.recv_exit_status()
+        t_out.join()
+        t_err.join()
+        if code != 0:
+            raise UserError(f"{label(where)}: receiving into {remote_dir} failed (exit {code}): "
+                            f"{_tail(b''.join(err).decode(errors='replace'))}; the old files are untouched")
+        text = b"".join(out).decode(errors="replace")
+        tmp, _, listing = text.partition("\n")
+        try:
+            _finish_tar(proc, errfile, f"tar reading {local_dir}")
+            _check(expected, _parse_listing(listing), f"{label(where)}: {remote_dir}")
+        except UserError:
+            run_remote(where, f"rm -rf {shlex.quote(tmp)}", what="cleaning up")
+            raise
+        _remote_commit(where, tmp, remote_dir, replace)
+    finally:
+        if chan is not None:
+            chan.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        listfile.close()
+        errfile.close()
+    return expected
+
+
+def pull_tree(where, remote_dir, local_dir, paths=None, replace: bool = False, progress=None) -> dict[str, int]:
+    """Fetch remote_dir (or the given paths under it) into local_dir; return {path: size} received."""
+    local_dir = Path(local_dir)
+    if not is_remote(where):
+        return _copy_local(Path(os.path.expanduser(str(remote_dir))), local_dir, paths, replace)
+    members = " ".join(shlex.quote(str(p)) for p in paths) if paths else "."
+    if paths is not None and not paths:
+        raise ValueError("paths is empty")
+    # The listing goes to stderr first, then the tar stream on stdout.
+    script = (f"set -e; cd {qpath(remote_dir)}; find {members} -type f -printf '%s\\t%p\\n' >&2; "
+              f"exec {TAR} -cf - {members}")
+    tmp = _local_tmp(local_dir)
+    errfile = tempfile.TemporaryFile()
+    proc = _tar_proc(["--no-same-owner", "-xf", "-", "-C", str(tmp)], stdin=subprocess.PIPE, stderr=errfile, stdout=subprocess.DEVNULL)
+    chan = None
+    try:
+        chan = _open_channel(where, script)
+        t_err, err = _drain(chan, chan.recv_stderr)
+        got = 0
+        while True:
+            chunk = chan.recv(CHUNK)
+            if not chunk:
+                break
+            proc.stdin.write(chunk)
+            got += len(chunk)
+            if progress:
+                progress(got)
+        proc.stdin.close()
+        code = chan.recv_exit_status()
+        t_err.join()
+        errtext = b"".join(err).decode(errors="replace")
+        if code != 0:
+            msg = _tail("\n".join(ln for ln in errtext.splitlines() if "\t" not in ln) or errtext)
+            raise UserError(f"{label(where)}: sending {remote_dir} failed (exit {code}): {msg}; "
+                            f"{local_dir} is untouched")
+        _finish_tar(proc, errfile, f"tar extracting into {local_dir}")
+        expected = _parse_listing(errtext)
+        _check(expected, _listing(tmp), f"{local_dir} from {label(where)}")
+        _commit_local(tmp, local_dir, replace)
+    finally:
+        if chan is not None:
+            chan.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        errfile.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return expected
