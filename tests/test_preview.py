@@ -1,0 +1,95 @@
+"""preview: contact sheets with boxes where the annotations say, for master carriers and builds."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from dlimgmgr_tasks.lib import preview, voc
+
+
+def write_sample(folder: Path, stem: str, size=(400, 400), box=(100, 60, 200, 180), label="close") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (255, 255, 255)).save(folder / f"{stem}.jpg")
+    voc.write(folder / f"{stem}.xml", voc.Annotation(f"{stem}.jpg", size[0], size[1],
+                                                     objects=[voc.VocObject.from_edges(label, *box)]))
+    return folder / f"{stem}.jpg"
+
+
+def test_boxes_are_drawn_where_the_xml_says(tmp_path):
+    image = write_sample(tmp_path / "in", "a")
+    out = preview.contact_sheet([(image, image.with_suffix(".xml"))], tmp_path / "sheet.png", title="t")
+    sheet = np.asarray(Image.open(out).convert("RGB"))
+    color = np.array(preview._color("close"))
+    factor = preview.THUMB / 400
+    ox, oy = preview.PAD, preview.TITLE + preview.PAD  # first cell; a square image fills it
+    # Each edge of the box (0-based edges 100, 60, 200, 180), scaled like the thumbnail, is painted
+    # in the class colour within 2 pixels of where it belongs...
+    def painted(xs, ys) -> bool:
+        patch = sheet[ys[0]:ys[1], xs[0]:xs[1]].astype(int)
+        return bool((np.abs(patch - color).max(axis=2) <= 2).any())
+
+    mx, my = round(ox + 150 * factor), round(oy + 120 * factor)  # the box's middle
+    for edge in (100, 200):
+        px = round(ox + edge * factor)
+        assert painted((px - 2, px + 3), (my, my + 1)), edge
+    for edge in (60, 180):
+        py = round(oy + edge * factor)
+        assert painted((mx, mx + 1), (py - 2, py + 3)), edge
+    # Nowhere else on that row or column, between the edges.
+    assert not painted((round(ox + 100 * factor) + 4, round(ox + 200 * factor) - 4), (my, my + 1))
+    # ...and the middle of the box is still the image (white), not paint.
+    mid = sheet[round(oy + 120 * factor), round(ox + 150 * factor)]
+    assert mid.min() > 240
+
+
+def test_sample_evenly():
+    assert preview.sample_evenly(list(range(10)), 4) == [0, 2, 5, 7]
+    assert preview.sample_evenly(list(range(3)), 48) == [0, 1, 2]
+
+
+def test_limit_and_broken_files_do_not_stop_the_sheet(tmp_path):
+    items = [(write_sample(tmp_path / "in", f"s{n}", size=(64, 64), box=(4, 4, 40, 30)), None) for n in range(6)]
+    items = [(p, p.with_suffix(".xml")) for p, _ in items]
+    items[1][1].write_text("<annotation><size>")  # truncated XML
+    items[2][1].unlink()                          # no XML
+    out = preview.contact_sheet(items, tmp_path / "sheet.png", limit=4)
+    cell_w = preview.THUMB + preview.PAD
+    assert Image.open(out).size == (preview.PAD + 2 * cell_w,
+                                    preview.TITLE + preview.PAD + 2 * (preview.THUMB + preview.CAPTION + preview.PAD))
+
+
+def test_preview_task_writes_the_png_and_prints_its_path(repo):
+    proc = repo.inv("dataaug.preview", "kanji", check=True)
+    path = Path(proc.stdout.strip())
+    assert path == repo.path / "build" / "previews" / "kanji-master.png"
+    with Image.open(path) as im:
+        assert im.format == "PNG" and im.width > 3 * preview.THUMB
+    proc = repo.inv("dataaug.preview", "close", "--limit", "3", check=True)
+    with Image.open(proc.stdout.strip()) as im:
+        assert im.size[0] == preview.PAD + 2 * (preview.THUMB + preview.PAD)  # 3 thumbnails: 2 columns
+
+
+def test_preview_build_images(repo):
+    proc = repo.inv("dataaug.preview", "close", "--build", check=False)
+    assert "no built images yet" in proc.stderr and "inv build --project close" in proc.stderr
+    build = repo.project("close") / "build"
+    build.mkdir()
+    for image in sorted((repo.project("close") / "master").glob("*.jpg"))[:2]:
+        n = len(list(build.glob("*.jpg")))
+        shutil.copy(image, build / f"close_{n:06d}.jpg")
+        shutil.copy(image.with_suffix(".xml"), build / f"close_{n:06d}.xml")
+    proc = repo.inv("dataaug.preview", "close", "--build", check=True)
+    assert proc.stdout.strip().endswith("build/previews/close-build.png")
+    assert Path(proc.stdout.strip()).is_file()
+
+
+def test_preview_refuses_bad_input_in_one_line(repo):
+    for args, fragment in ((("nope",), "project 'nope' not found"),
+                           (("close", "--limit", "abc"), "--limit must be a whole number"),
+                           (("close", "--limit", "0"), "--limit must be 1 or more")):
+        proc = repo.inv("dataaug.preview", *args, check=False)
+        assert fragment in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert not (repo.path / "build" / "previews").exists()
