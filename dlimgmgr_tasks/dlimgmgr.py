@@ -81,3 +81,9 @@ def stats(c, project=None, json=False):
 
 for _t in (new, import_, check, stats):
     ns.add_task(_t)
+
+# SSH roles (issue 6): hosts, trust, distribute-config live in hosts_tasks.py.
+from .hosts_tasks import TASKS as _HOST_TASKS  # noqa: E402
+
+for _t in _HOST_TASKS:
+    ns.add_task(_t)

@@ -71,6 +71,15 @@ def hosts_file(c) -> Path:
     return path if path.is_absolute() else root(c) / path
 
 
+def hosts(c):
+    """The validated hosts file (lib.hosts.Hosts); the secrets file is looked up beside it."""
+    from .lib.hosts import load_hosts
+
+    path = hosts_file(c)
+    secrets = Path(cfg(c).get("secrets_file") or "secrets.yaml").expanduser()
+    return load_hosts(path, root=root(c), secrets_path=secrets if secrets.is_absolute() else path.parent / secrets)
+
+
 def jobs(c, value: int | None) -> int:
     n = int(pick(value, cfg(c).jobs) or 0)
     return n if n > 0 else (os.cpu_count() or 1)
