@@ -9,7 +9,7 @@ import yaml
 
 from .errors import UserError
 
-NAME_RE = re.compile(r"[a-z0-9_-]+")
+NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")  # no leading "-": a name is also a remote argument
 RESERVED = {"common"}
 IMAGE_EXTS = (".jpg", ".jpeg", ".png")
 PLACEMENTS = ("top-left", "top-right", "random", "grid")
@@ -18,7 +18,8 @@ PLACEMENTS = ("top-left", "top-right", "random", "grid")
 def check_name(name: str) -> str:
     """Refuse anything but a plain project name: it becomes a path and a remote argument."""
     if not isinstance(name, str) or not NAME_RE.fullmatch(name) or len(name) > 64:
-        raise UserError(f"project name {name!r} is not allowed; use lowercase letters, digits, '_' and '-' only")
+        raise UserError(f"project name {name!r} is not allowed; use lowercase letters, digits, '_' and '-', "
+                        f"starting with a letter or digit")
     if name in RESERVED:
         raise UserError(f"project name {name!r} is reserved (projects/{name}/ holds shared helpers); pick another")
     return name
