@@ -182,8 +182,12 @@ def fetch_host_key(hostname: str, port: int = 22, timeout: float = CONNECT_TIMEO
         raise UserError(f"host {hostname}: unknown host name; check the spelling") from None
     except (socket.timeout, TimeoutError):
         raise UserError(f"host {hostname}:{port}: timed out; check the host is up and the port") from None
+    except ConnectionRefusedError:
+        raise UserError(f"host {hostname}:{port}: connection refused; is sshd running there, and is port {port} "
+                        "right in the hosts file?") from None
     except OSError as exc:
-        raise UserError(f"host {hostname}:{port}: cannot connect ({exc.strerror or exc}); is sshd running?") from None
+        raise UserError(f"host {hostname}:{port}: cannot connect ({exc.strerror or exc}); check the network "
+                        "and the hosts file") from None
     t = paramiko.Transport(sock)
     try:
         t.banner_timeout = timeout
