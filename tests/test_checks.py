@@ -185,11 +185,14 @@ def test_image_problems(tmp_path):
     data = (pdir / "master" / "cut.jpg").read_bytes()
     (pdir / "master" / "cut.jpg").write_bytes(data[: len(data) // 2])  # a copy interrupted half way
     jpeg(pdir / "master" / "nolabel.jpg")
+    add_pair(pdir, "twin", labelimg("twin"))
+    Image.new("RGB", (W, H)).save(pdir / "master" / "twin.png")
     (pdir / "master" / "sources" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
     found = sorted((p.path, p.code) for p in checks.check_project(projects.load(tmp_path, "tp"), root=tmp_path))
     assert found == [("projects/tp/master/cut.jpg", "unreadable-image"),
                      ("projects/tp/master/nolabel.jpg", "unlabelled"),
-                     ("projects/tp/master/sources/broken.png", "unreadable-image")]
+                     ("projects/tp/master/sources/broken.png", "unreadable-image"),
+                     ("projects/tp/master/twin.png", "shared-stem")]
     lines = [p.line() for p in checks.check_project(projects.load(tmp_path, "tp"), root=tmp_path)]
     assert any(line.startswith("projects/tp/master/cut.jpg: the image is a truncated JPEG") for line in lines)
 

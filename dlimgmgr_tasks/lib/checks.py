@@ -191,23 +191,27 @@ def check_pair(xml_path, image_path, classes, root=None) -> list[Problem]:
 
 # --- folders and projects -------------------------------------------------------------------
 
-def _by_stem(folder: Path) -> tuple[dict[str, Path], dict[str, Path]]:
-    """Images and XML files directly in `folder`, keyed by stem (one scandir, no stat per file)."""
-    images, xmls = {}, {}
+def _by_stem(folder) -> tuple[dict[str, str], dict[str, str], list[list[str]]]:
+    """Image and XML file names directly in `folder`, keyed by stem (one scandir, no stat per file),
+    and the groups of images that share a stem (c1.jpg + c1.png: one XML cannot describe both)."""
+    images, xmls, shared = {}, {}, {}
     try:
-        entries = list(os.scandir(folder))
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except FileNotFoundError:
-        return images, xmls
+        return images, xmls, []
     for e in entries:
         if e.name.startswith(".") or not e.is_file():
             continue
         stem, ext = os.path.splitext(e.name)
         ext = ext.lower()
         if ext in projects_lib.IMAGE_EXTS:
-            images.setdefault(stem, Path(e.path))
+            if stem in images:
+                shared.setdefault(stem, [images[stem]]).append(e.name)
+            else:
+                images[stem] = e.name
         elif ext == ".xml":
-            xmls[stem] = Path(e.path)
-    return images, xmls
+            xmls[stem] = e.name
+    return images, xmls, list(shared.values())
 
 
 def check_folder(folder: Path, classes, root=None, yaml_hint="project.yaml", unlabelled_fix=None) -> list[Problem]:
@@ -216,24 +220,27 @@ def check_folder(folder: Path, classes, root=None, yaml_hint="project.yaml", unl
 
 
 def _check_folder(folder, classes, root, yaml_hint, unlabelled_fix):
-    images, xmls = _by_stem(Path(folder))
-    problems = []
+    # Plain strings in the loop: pathlib and realpath per file cost more than the checks themselves.
+    folder = os.fspath(folder)
+    shown_dir = _show(folder, root)
+    images, xmls, shared = _by_stem(folder)
+    problems = [Problem(os.path.join(shown_dir, names[1]), "shared-stem",
+                        f"shares its name with {', '.join(names[:1] + names[2:])}, so one annotation would "
+                        f"describe both", "rename or delete one of them") for names in shared]
     for stem in sorted(set(images) | set(xmls)):
         image, xml = images.get(stem), xmls.get(stem)
         if xml is None:
-            problems.append(Problem(_show(image, root), "unlabelled", "image has no annotation",
+            problems.append(Problem(os.path.join(shown_dir, image), "unlabelled", "image has no annotation",
                                     unlabelled_fix or f"add {stem}.xml beside it, or delete the image"))
             continue
+        shown = os.path.join(shown_dir, xml)
         if image is None:
-            problems.append(Problem(_show(xml, root), "missing-image",
+            problems.append(Problem(shown, "missing-image",
                                     f"annotation whose image ({stem}.jpg or .png) is missing",
                                     "restore the image, or delete the annotation"))
-            image_arg = None
-        else:
-            image_arg = image
-        shown = _show(xml, root)
         try:
-            data = xml.read_bytes()
+            with open(os.path.join(folder, xml), "rb") as f:
+                data = f.read()
         except OSError as exc:
             problems.append(Problem(shown, "unreadable-xml", f"cannot be read ({exc.strerror})",
                                     "check the file's permissions"))
@@ -244,14 +251,14 @@ def _check_folder(folder, classes, root, yaml_hint, unlabelled_fix):
             problems.append(_parse_problem(shown, exc))
             continue
         size = None
-        if image_arg is not None:
+        if image is not None:
             try:
-                size = image_size(image_arg)
+                size = image_size(os.path.join(folder, image))
             except ValueError as exc:
-                problems.append(Problem(_show(image_arg, root), "unreadable-image", f"the image {exc}",
+                problems.append(Problem(os.path.join(shown_dir, image), "unreadable-image", f"the image {exc}",
                                         "restore or replace the image"))
         problems += check_annotation(ann, size, classes, shown, yaml_hint)
-    return problems, len(xmls), len(images)
+    return problems, len(xmls), len(images) + sum(len(names) - 1 for names in shared)
 
 
 @dataclass
