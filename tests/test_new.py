@@ -32,7 +32,6 @@ def test_new_with_sources(repo, tmp_path):
     assert {p.name for p in (pdir / "master" / "sources").iterdir()} == {"close_icon.png", "ok.jpg", "日.png"}
     assert (pdir / "master" / "sources" / "ok.jpg").read_bytes() == b.read_bytes()  # copied, not re-encoded
     assert (pdir / "notebooks").is_dir() and (pdir / "README.md").read_text().startswith("# demo")
-    assert "# recipe: added by the build feature" in (pdir / "project.yaml").read_text()
     project = projects.load(repo.path, "demo")
     assert project.classes == ["close_icon", "ok", "日"]
     assert [project.source_class(s) for s in project.sources()] == ["close_icon", "ok", "日"]
