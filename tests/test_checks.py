@@ -260,3 +260,21 @@ def test_check_task_refuses_unknown_project_and_reports_bad_yaml(repo):
     (pdir / "project.yaml").write_text("classes: []\ncount: 1\nseed: 0\n")
     proc = repo.inv("dlimgmgr.check", check=False)
     assert proc.stdout.startswith("projects/tp/project.yaml: 'classes' must be a non-empty list")
+
+
+def test_each_broken_case_alone_exits_1(repo):
+    """One project per broken case beside a good carrier: every case on its own fails the check."""
+    only_mine(repo)
+    cases = {**{stem: xml for stem, (xml, _, _) in BROKEN.items()}, "missing_image": None}
+    for i, (stem, xml) in enumerate(cases.items()):
+        pdir = make_project(repo.path, f"case{i}")
+        add_pair(pdir, "good", labelimg("good"))
+        if xml is None:
+            (pdir / "master" / f"{stem}.xml").write_text(labelimg(stem))
+        else:
+            add_pair(pdir, stem, xml)
+    for i, stem in enumerate(cases):
+        proc = repo.inv("dlimgmgr.check", "--project", f"case{i}", check=False)
+        lines = proc.stdout.splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"projects/case{i}/master/{stem}.xml: "), proc.stdout
+        assert "1 problem(s)" in proc.stderr
