@@ -197,9 +197,12 @@ def _remote_commit(conn, tmp: str, dest: str, replace: bool) -> None:
         script = (f'set -e; t={shlex.quote(tmp)}; d={d}; o="$d.old.$$"; '
                   'if [ -e "$d" ]; then mv "$d" "$o"; fi; mv "$t" "$d"; rm -rf "$o"')
     else:
-        script = (f'set -e; t={shlex.quote(tmp)}; mkdir -p {d}; d=$(cd {d} && pwd); cd "$t"; '
-                  'find . -type d -exec sh -c \'for x; do mkdir -p "$0/$x"; done\' "$d" {} +; '
-                  'find . ! -type d -exec sh -c \'for x; do mv -f "$x" "$0/$x"; done\' "$d" {} +; '
+        # A new destination is one rename; into an existing one, one batched `mv -t` (rename(2)
+        # per file) per folder.
+        script = (f'set -e; t={shlex.quote(tmp)}; d={d}; '
+                  'if [ ! -e "$d" ]; then mv "$t" "$d"; exit 0; fi; d=$(cd "$d" && pwd); cd "$t"; '
+                  'find . -type d | while IFS= read -r x; do mkdir -p "$d/$x"; '
+                  'find "$x" -mindepth 1 -maxdepth 1 ! -type d -exec mv -f -t "$d/$x" {} +; done; '
                   'cd /; rm -rf "$t"')
     run_remote(conn, script, what=f"moving the received files into {dest}")
 
