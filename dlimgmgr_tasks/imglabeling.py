@@ -1,6 +1,60 @@
 """The `imglabeling` namespace: thin tasks over dlimgmgr_tasks.lib."""
-from invoke import Collection, task  # noqa: F401
+from invoke import Collection, Exit, task  # noqa: F401
 
 from . import settings  # noqa: F401
 
+
+@task(help={"name": "the project (projects/NAME)"})
+@settings.user_errors
+def push(c, name):
+    """Send a project's carriers and pre-label XML to the imglabeling host (only what changed).
+
+    They land in the role's target_home/projects/NAME/master/ with a predefined_classes.txt, ready
+    for `labelImg DIR DIR/predefined_classes.txt`. An XML changed there and not pulled yet is
+    never overwritten (pull first).
+    """
+    from .lib import labeling, projects
+
+    project = projects.load(settings.root(c), name)
+    with labeling.labeling_side(settings.hosts(c)) as (where, home):
+        result = labeling.push(project, where, home)
+    print("\n".join(result.lines()))
+
+
+@task(help={"name": "the project (projects/NAME)"})
+@settings.user_errors
+def pull(c, name):
+    """Bring labelled VOC XML back into projects/NAME/master/, each validated against its image first.
+
+    Takes LabelImg files and CVAT / Label Studio Pascal VOC exports (also under Annotations/),
+    normalised to integer coordinates. A broken file is reported and not taken; when the master
+    changed here too, the labeling side's version is kept beside it as STEM.remote.xml. Exit 1
+    when anything was refused or is in conflict.
+    """
+    from .lib import labeling, projects
+
+    project = projects.load(settings.root(c), name)
+    with labeling.labeling_side(settings.hosts(c)) as (where, home):
+        result = labeling.pull(project, where, home)
+    print("\n".join(result.lines()))
+    if not result.ok:
+        raise Exit(f"error: {name}: {len(result.refused_files)} file(s) refused, {len(result.conflicts)} conflict(s); "
+                   "see above, fix them on the labeling side or merge the .remote.xml, then pull again", code=1)
+
+
+@task(iterable=["project"], help={"project": "only this project (repeat for several; default: all)"})
+@settings.user_errors
+def status(c, project=None):
+    """Per project: carriers, pre-labelled only, checked by a person, changed since push, conflicts."""
+    from .lib import labeling, projects
+
+    rows = [labeling.HEADER] + [s.row() for s in labeling.status(projects.load_many(settings.root(c), project))]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(labeling.HEADER))]
+    for r in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
+
+
 ns = Collection("imglabeling")
+ns.add_task(push)
+ns.add_task(pull)
+ns.add_task(status)
