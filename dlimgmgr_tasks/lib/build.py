@@ -134,6 +134,10 @@ def untouched_prelabels(project: projects.Project, carriers) -> list[str]:
         digest = known.get(image.stem)
         if digest and hashlib.sha256(xml.read_bytes()).hexdigest() == digest:
             stale.append(xml.name)
+    if stale:   # a pre-label a person saved unchanged in LabelImg (then pulled) counts as looked at
+        from .labeling import unchecked
+        keep = set(unchecked(project))
+        stale = [name for name in stale if name in keep]
     return stale
 
 
