@@ -223,6 +223,17 @@ def test_pull_before_push_and_bad_project_fail_cleanly(repo):
     assert "project 'nope' not found" in proc.stderr
 
 
+def test_unreachable_labeling_host_is_one_line(repo):
+    # Port 9 on loopback: nothing listens there, so the connection is refused at once.
+    repo.write_hosts({"imglabeling": {"host": "127.0.0.1", "port": 9, "target_home": "labeling"}})
+    master = snapshot(repo.project("close") / "master")
+    for task in ("imglabeling.push", "imglabeling.pull"):
+        proc = repo.inv(task, "close", check=False)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and "role imglabeling host 127.0.0.1:9: connection refused" in lines[0], proc.stderr
+    assert snapshot(repo.project("close") / "master") == master
+
+
 def test_describe_changes():
     O = voc.VocObject
     old = [O("a", 1, 1, 10, 10), O("b", 50, 50, 60, 60), O("c", 100, 100, 120, 120), O("a", 200, 200, 210, 210)]

@@ -191,6 +191,7 @@ class PushResult:
     target: str
     sent: list[str] = field(default_factory=list)
     in_sync: int = 0
+    classes_sent: bool = False
     held: list[tuple[str, str]] = field(default_factory=list)   # (stem, why)
 
     def lines(self) -> list[str]:
@@ -200,6 +201,8 @@ class PushResult:
             xmls = sum(1 for n in self.sent if n.endswith(".xml"))
             out.append(f"{self.project}: sent {images} image(s) and {xmls} annotation(s) to {self.target} "
                        f"({self.in_sync} carrier(s) already there)")
+        elif self.classes_sent:
+            out.append(f"{self.project}: sent the class list ({CLASSES_FILE}) to {self.target}; carriers up to date")
         else:
             out.append(f"{self.project}: nothing changed since the last push; {self.target} is up to date")
         for stem, why in self.held:
@@ -262,7 +265,7 @@ def push(project: Project, where, home: str) -> PushResult:
     classes = None if listing.get(CLASSES_FILE) == sha256(classes) else classes
     if send or classes is not None:
         _send(project, where, folder, send, classes)
-    result.sent = send
+    result.sent, result.classes_sent = send, classes is not None
     write_record(project, new_record)
     return result
 
@@ -297,8 +300,11 @@ def _iou(a: tuple, b: tuple) -> float:
     if w <= 0 or h <= 0:
         return 0.0
     inter = w * h
-    area = lambda r: (r[2] - r[0] + 1) * (r[3] - r[1] + 1)  # noqa: E731
-    return inter / (area(a) + area(b) - inter)
+    return inter / (_area(a) + _area(b) - inter)
+
+
+def _area(r: tuple) -> int:
+    return (r[2] - r[0] + 1) * (r[3] - r[1] + 1)   # VOC boxes are inclusive
 
 
 def _fmt(o: voc.VocObject) -> str:
