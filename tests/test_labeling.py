@@ -166,6 +166,8 @@ def conflict(repo, side: Path):
     assert (side / "close_c000.xml").read_bytes() == theirs
     assert boxes(master / "close_c000.remote.xml") == [(name, x0 + 2, y0, x1, y1)]
     assert status_row(repo, "close")["conflicts"] == "1"
+    check = repo.inv("dlimgmgr.check", "--project", "close", check=False)
+    assert "close_c000.remote.xml: unresolved labeling conflict over close_c000.xml" in check.stdout + check.stderr
     out = repo.inv("imglabeling.push", "close", check=True).stdout
     assert "close_c000 not sent: conflict not resolved" in out
     assert (side / "close_c000.xml").read_bytes() == theirs

@@ -234,6 +234,13 @@ def _check_folder(folder, classes, root, yaml_hint, unlabelled_fix):
                                     unlabelled_fix or f"add {stem}.xml beside it, or delete the image"))
             continue
         shown = os.path.join(shown_dir, xml)
+        if image is None and stem.endswith(".remote") and stem[:-len(".remote")] in images:
+            # Kept by `inv imglabeling.pull` beside a master it could not overwrite.
+            base = stem[:-len(".remote")]
+            problems.append(Problem(shown, "labeling-conflict",
+                                    f"unresolved labeling conflict over {base}.xml (the labeling side's version)",
+                                    f"merge it into {base}.xml, delete this file, then push again"))
+            continue
         if image is None:
             problems.append(Problem(shown, "missing-image",
                                     f"annotation whose image ({stem}.jpg or .png) is missing",
