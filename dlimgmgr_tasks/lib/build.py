@@ -416,7 +416,8 @@ def _mp_context():
 
 
 def build_project(project: projects.Project, size: tuple[int, int], jobs: int, force: bool,
-                  progress: bool | None = None, log=print) -> Result:
+                  progress: bool | None = None, log=print, rebuild=None) -> Result:
+    """rebuild: what builds a changed project (default: here); lib.remote_build passes the dataaug hosts'."""
     carriers = project.labelled_carriers()
     unlabelled = len(project.carrier_images()) - len(carriers)
     with _lock(project):
@@ -436,7 +437,7 @@ def build_project(project: projects.Project, size: tuple[int, int], jobs: int, f
         if not carriers:
             raise UserError(f"{project.master}: no labelled carriers (image + XML) to build from; "
                             f"make them with: inv dataaug.compose {project.name}")
-        return _rebuild(project, size, jobs, carriers, digest, progress, log)
+        return (rebuild or _rebuild)(project, size, jobs, carriers, digest, progress, log)
 
 
 def _rebuild(project, size, jobs, carriers, digest, progress, log) -> Result:
@@ -502,7 +503,7 @@ def _rebuild(project, size, jobs, carriers, digest, progress, log) -> Result:
 
 
 def build_projects(root, names, profile, jobs: int, force: bool = False, progress: bool | None = None,
-                   log=print) -> list[Result]:
+                   log=print, rebuild=None) -> list[Result]:
     """Build the named projects (the profile's list, or all, when none is named) at the profile's size."""
     names = list(names or []) or list(getattr(profile, "projects", ()) or ()) or projects.list_names(Path(root))
     if not names:
@@ -511,7 +512,7 @@ def build_projects(root, names, profile, jobs: int, force: bool = False, progres
     size = (int(profile.width), int(profile.height))
     results = []
     for project in loaded:
-        result = build_project(project, size, jobs, force, progress, log)
+        result = build_project(project, size, jobs, force, progress, log, rebuild)
         if result.status == "skipped":
             log(f"{project.name}: up to date ({result.images} images), skipped; --force rebuilds it")
         else:
