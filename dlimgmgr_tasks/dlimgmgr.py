@@ -82,6 +82,38 @@ def stats(c, project=None, json=False):
 for _t in (new, import_, check, stats):
     ns.add_task(_t)
 
+
+@task(help={
+    "name": "dataset name: dist/NAME.tar.gz with top folder NAME/ (default: config dlimgmgr.mix.name)",
+    "projects": "comma-separated projects, e.g. close,kanji (default: config mix.projects, the profile's, or all)",
+    "train": "share of each project's images for train (default: config mix.train, 0.8)",
+    "val": "share for val (default: config mix.val, 0.2)",
+    "test": "share for test (default: config mix.test, 0); test-only projects go to test whole",
+    "seed": "seed of the split (default: config mix.seed)",
+    "remap": "rename classes, e.g. closebcow=close,closegb=close (default: config mix.remap)",
+    "profile": "image-size profile the builds must match (default: config dlimgmgr.profile)",
+})
+@settings.user_errors
+def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None, remap=None, profile=None):
+    """Mix projects' builds into one Pascal VOC dataset: dist/NAME.tar.gz + dist/NAME.manifest.json.
+
+    The train/val/test ratio is applied within each project, seeded; every annotation is checked
+    first; the same builds and settings give a byte-identical archive.
+    """
+    from .lib import mix as mix_lib
+
+    conf = settings.cfg(c).mix
+    prof = settings.profile(c, profile)
+    names = projects or list(conf.get("projects") or []) or list(prof.projects)
+    result = mix_lib.mix(settings.root(c), settings.pick(name, conf.name), names,
+                         train=settings.pick(train, conf.train), val=settings.pick(val, conf.val),
+                         test=settings.pick(test, conf.test), seed=settings.pick(seed, conf.seed),
+                         remap=settings.pick(remap, conf.get("remap") or {}), profile=prof)
+    print(result.summary())
+
+
+ns.add_task(mix)
+
 # SSH roles (issue 6): hosts, trust, distribute-config live in hosts_tasks.py.
 from .hosts_tasks import TASKS as _HOST_TASKS  # noqa: E402
 

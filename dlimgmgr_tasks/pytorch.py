@@ -4,3 +4,39 @@ from invoke import Collection, task  # noqa: F401
 from . import settings  # noqa: F401
 
 ns = Collection("pytorch")
+
+
+@task(help={"name": "the mix to deploy, dist/NAME.tar.gz (default: the newest mix)"})
+@settings.user_errors
+def deploy(c, name=None):
+    """Upload the newest (or --name) mix to the pytorch role, verify it there, swap it in atomically.
+
+    The previous dataset stays as <dataset_dir>.prev (inv pytorch.rollback swaps it back);
+    dataset_dir defaults to target_home/datasets/NAME. Archives whose members climb out
+    ('..', absolute paths, outside links, devices) are refused before anything is written.
+    """
+    from .lib import deploy as deploy_lib
+
+    print(deploy_lib.deploy(settings.root(c), settings.hosts_file(c), name))
+
+
+@task
+@settings.user_errors
+def rollback(c):
+    """Swap the pytorch role's previous dataset (<dataset_dir>.prev) back in; again to undo."""
+    from .lib import deploy as deploy_lib
+
+    print(deploy_lib.rollback(settings.root(c), settings.hosts_file(c)))
+
+
+@task
+@settings.user_errors
+def train(c):
+    """Run the pytorch role's train_command (hosts.yaml) in its target_home, streaming its output."""
+    from .lib import deploy as deploy_lib
+
+    deploy_lib.train(settings.root(c), settings.hosts_file(c))
+
+
+for _t in (deploy, rollback, train):
+    ns.add_task(_t)

@@ -2,3 +2,10 @@
 from invoke import task  # noqa: F401
 
 TASKS: list = []
+
+# `inv mix` / `inv deploy` are the same task objects as `inv dlimgmgr.mix` / `inv pytorch.deploy`;
+# neither takes a positional argument, so `inv build mix deploy` chains.
+from .dlimgmgr import mix  # noqa: E402
+from .pytorch import deploy  # noqa: E402
+
+TASKS += [mix, deploy]

@@ -1,0 +1,42 @@
+"""Small real build folders for the mix and deploy tests: JPEGs from Pillow, VOC XML from lib/voc.
+
+`make_build(repo_path, name, classes, n)` writes projects/NAME/project.yaml and
+projects/NAME/build/NAME_000001.jpg + .xml ... as the build feature lays them out: 64x64 images
+(the resnet34 profile), one or two boxes each, every 5th box marked difficult.
+"""
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import yaml
+from PIL import Image
+
+from dlimgmgr_tasks.lib import voc
+
+SIZE = (64, 64)   # the resnet34 profile of invoke.yaml
+
+
+def make_build(repo_path: Path, name: str, classes: list[str], n: int, test_only: bool = False,
+               size=SIZE, seed: int = 0) -> Path:
+    pdir = Path(repo_path) / "projects" / name
+    build = pdir / "build"
+    build.mkdir(parents=True, exist_ok=True)
+    data = {"classes": classes, "seed": 1, "count": 1}
+    if test_only:
+        data["test_only"] = True
+    (pdir / "project.yaml").write_text(yaml.safe_dump(data))
+    rng = random.Random(f"{name}/{seed}")
+    w, h = size
+    for i in range(1, n + 1):
+        stem = f"{name}_{i:06d}"
+        Image.frombytes("RGB", size, os.urandom(w * h * 3)).save(build / f"{stem}.jpg", quality=85)
+        objects = []
+        for k in range(1 + (i % 3 == 0)):
+            x0, y0 = rng.randint(1, w // 2), rng.randint(1, h // 2)
+            x1, y1 = rng.randint(x0, w), rng.randint(y0, h)
+            cls = classes[(i + k) % len(classes)]
+            objects.append(voc.VocObject(cls, x0, y0, x1, y1, difficult=int((i + k) % 5 == 0)))
+        voc.write(build / f"{stem}.xml", voc.Annotation(f"{stem}.jpg", w, h, 3, objects))
+    return build
