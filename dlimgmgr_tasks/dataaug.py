@@ -17,8 +17,14 @@ def compose(c, name, profile=None):
     from .lib import compose as lib_compose, projects
 
     size = settings.profile(c, profile).size
-    result = lib_compose.compose(projects.load(settings.root(c), name), size)
-    print(result.summary())
+    project = projects.load(settings.root(c), name)
+    hosts = settings.hosts(c)
+    host = hosts.role("dataaug")[0]
+    if host.is_local:
+        print(lib_compose.compose(project, size).summary())
+    else:  # on the (first) dataaug host; the carriers come back into master/
+        from .lib import remote_build
+        print(remote_build.compose(settings.root(c), project, size, host, hosts.known_hosts))
 
 
 @task(help={"name": "the project (projects/NAME)",
@@ -42,6 +48,26 @@ def preview(c, name, build=False, limit=None):
     print(lib_preview.preview_project(root, projects.load(root, name), build=bool(build), limit=limit))
 
 
+@task(help={"python": "interpreter that makes the virtual environment there (default python3)",
+            "pip_args": "extra pip install arguments, e.g. '--index-url URL' (default none)"})
+@settings.user_errors
+def prepare(c, python=None, pip_args=None):
+    """Ready the dataaug hosts: sync the framework, make target_home/.venv where no python: is set.
+
+    For a host without python: in the hosts file, makes a virtual environment from requirements.txt
+    and prints what to add (python: .venv/bin/python); for every host, checks its library versions
+    match this machine's (they decide the build's bytes). --python: the interpreter that makes the
+    venv there (default python3); --pip-args: extra pip arguments.
+    """
+    from .lib import remote_build
+
+    hosts = settings.hosts(c)
+    for host in hosts.role("dataaug"):
+        print(remote_build.prepare(settings.root(c), host, hosts.known_hosts, settings.pick(python, "python3"),
+                                   settings.pick(pip_args, "")))
+
+
 ns = Collection("dataaug")
 ns.add_task(compose)
 ns.add_task(preview)
+ns.add_task(prepare)
