@@ -145,11 +145,12 @@ def install(archive: str, sha256: str, top: str, dataset_dir: str, state: str | 
             new = os.path.join(tmp, top)
             if not os.path.isdir(new):
                 raise UnpackError(f"{archive}: has no top folder {top}/; mix again")
-            # The swap: two renames in one folder. Between them D is briefly absent, never partial.
-            if os.path.lexists(prev):
-                os.rename(prev, os.path.join(tmp, "old.prev"))
+            # The swap: renames in one folder. Between the last two D is briefly absent, never
+            # partial. With no current D, an existing D.prev is left as it is.
             had_previous = os.path.lexists(dataset_dir)
             if had_previous:
+                if os.path.lexists(prev):
+                    os.rename(prev, os.path.join(tmp, "old.prev"))
                 os.rename(dataset_dir, prev)
             os.rename(new, dataset_dir)
         finally:
