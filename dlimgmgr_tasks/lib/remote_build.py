@@ -188,6 +188,26 @@ def split(items: list, weights: list[int]) -> list[list]:
     return [items[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
+def fetch_share(where, remote_dir, staging: Path, tag: str, label: str) -> list[dict]:
+    """Stream a host's share folder into staging (one tar stream) and check every JPEG's sha256.
+
+    remote_dir None: the share was written straight into staging (a local host)."""
+    from .transfer import pull_tree
+    if remote_dir is not None:
+        pull_tree(where, remote_dir, staging)
+    records_path = staging / RECORDS.format(tag)
+    try:
+        records = json.loads(records_path.read_text())
+    except (OSError, ValueError):
+        raise UserError(f"{label}: the build sent no records file; run it again") from None
+    records_path.unlink()
+    for rec in records:
+        path = staging / rec["tmp"]
+        if not path.is_file() or _sha256(path) != rec["sha256"]:
+            raise UserError(f"{label}: {rec['tmp']} arrived damaged (sha256 differs); run it again")
+    return records
+
+
 # ---------------------------------------------------------------------------------------- hosts
 
 @dataclass
@@ -270,7 +290,7 @@ class RemoteBuilder:
             h.cores = self.jobs
 
     def _run_share(self, h: _Host, root: Path, project, size, items, staging: Path, tag: str) -> list[dict]:
-        from .transfer import pull_tree, qpath, run_remote
+        from .transfer import qpath, run_remote
         start = time.monotonic()
         local = h.host.is_local
         rel = f"projects/{project.name}/{REMOTE_STAGING}{tag}"
@@ -281,24 +301,13 @@ class RemoteBuilder:
                f"--expect {shlex.quote(self.versions)} " + " ".join(encode_items(items)))
         try:
             run_remote(h.where, cmd, what="the build")
-            if not local:
-                pull_tree(h.where, f"{h.home.rstrip('/')}/{rel}", staging)
+            records = fetch_share(h.where, None if local else f"{h.home.rstrip('/')}/{rel}", staging, tag, h.label)
         finally:
             if not local and h.where is not None:
                 try:
                     run_remote(h.where, f"cd {qpath(h.home)} && rm -rf {shlex.quote(rel)}", what="cleaning up")
                 except Exception:  # noqa: BLE001 -- best effort; a stale folder is removed on a later sync
                     pass
-        records_path = staging / RECORDS.format(tag)
-        try:
-            records = json.loads(records_path.read_text())
-        except (OSError, ValueError):
-            raise UserError(f"{h.label}: the build sent no records file; run it again") from None
-        records_path.unlink()
-        for rec in records:
-            path = staging / rec["tmp"]
-            if not path.is_file() or _sha256(path) != rec["sha256"]:
-                raise UserError(f"{h.label}: {rec['tmp']} arrived damaged (sha256 differs); run it again")
         h.stats.append((len(records), time.monotonic() - start))
         return records
 
