@@ -208,3 +208,29 @@ def test_nothing_to_deploy_roll_back_or_train_is_one_line(repo):
     assert "inv mix --name nope" in one_line_error(repo.inv("pytorch.deploy", "--name", "nope", check=False))
     assert "inv deploy" in one_line_error(repo.inv("pytorch.rollback", check=False))
     assert "train_command" in one_line_error(repo.inv("pytorch.train", check=False))
+
+
+def test_deploy_rollback_and_train_over_ssh(ssh_repo, ssh_entry, sshd):
+    make_build(ssh_repo.path, "alpha", ["cat", "dog"], 12)
+    target = ssh_repo.path.parent / "pytorch"
+    ssh_repo.write_hosts({"pytorch": ssh_entry(0, target_home=str(target),
+                                               train_command='echo "training on $DLIMGMGR_DATASET_DIR"')},
+                         known_hosts=str(sshd.known_hosts))
+    ssh_repo.inv(*MIX, "--name", "ds", "--seed", "1", "deploy", check=True)
+    dataset = target / "datasets" / "ds"
+    first = usable(dataset)
+    ssh_repo.inv(*MIX, "--name", "ds", "--seed", "2", "deploy", check=True)
+    second = usable(dataset)
+    assert usable(Path(f"{dataset}.prev")) == first != second
+    ssh_repo.inv("pytorch.rollback", check=True)
+    assert usable(dataset) == first
+    out = ssh_repo.inv("pytorch.train", check=True).stdout
+    assert f"training on {dataset}" in out
+
+    archive = ssh_repo.path / "dist" / "ds.tar.gz"
+    data = bytearray(archive.read_bytes())
+    data[-100] ^= 0xFF
+    archive.write_bytes(bytes(data))
+    line = one_line_error(ssh_repo.inv("deploy", check=False))
+    assert "sha256" in line and f"host {sshd.user}@" in line
+    assert usable(dataset) == first

@@ -1,8 +1,8 @@
 """Runs ON the pytorch host: verify a mixed dataset archive, unpack it, swap it in atomically.
 
 Standard library only, one file, no imports from this package: the orchestrator sends this file
-to the host's Python as `python3 - COMMAND ...` (locally as a subprocess, later over SSH), so
-the host needs nothing installed.
+to the host's Python: `python - COMMAND ...` with the script on stdin locally, or uploaded to
+target_home/.dlimgmgr/unpack.py and run there over SSH. The host needs nothing installed.
 
     install --archive A --sha256 HEX --top NAME --dataset-dir D [--state FILE]
         1. the archive's sha256 must equal the manifest's (checked here, on the host);
@@ -14,6 +14,8 @@ the host needs nothing installed.
            leaves D and D.prev untouched (the leftover temp folder is removed by the next run).
     rollback --dataset-dir D | --state FILE
         swaps D and D.prev (a second rollback swaps them back).
+    where --state FILE
+        prints (JSON) the dataset folder the last install filled.
 
 Exit 0 on success (one line on stdout); 1 with one line `error: ...` on stderr.
 """
@@ -203,12 +205,16 @@ def main(argv=None) -> int:
     p = sub.add_parser("rollback")
     p.add_argument("--dataset-dir")
     p.add_argument("--state")
+    p = sub.add_parser("where")
+    p.add_argument("--state", required=True)
     args = ap.parse_args(argv)
     try:
         if args.command == "install":
             print(install(args.archive, args.sha256, args.top, args.dataset_dir, args.state))
-        else:
+        elif args.command == "rollback":
             print(rollback(args.dataset_dir, args.state))
+        else:
+            print(json.dumps(_dataset_dir_from_state(args.state)))
     except UnpackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
