@@ -203,7 +203,7 @@ def test_config_defaults_profile_projects_and_cli_precedence(builds):
 
 
 def test_a_third_party_voc_reader_finds_every_image_box_and_class(builds, tmp_path):
-    sv = pytest.importorskip("supervision")
+    import supervision as sv
     mix(builds, "--name", "ds")
     ds = unpack(builds.path / "dist" / "ds.tar.gz", tmp_path / "out") / "ds"
     dataset = sv.DetectionDataset.from_pascal_voc(images_directory_path=str(ds / "JPEGImages"),
