@@ -45,6 +45,7 @@ class Result:
     images: int
     seconds: float = 0.0
     dropped: int = 0
+    jobs: int = 0        # worker processes in all, when not the caller's jobs (several dataaug hosts)
 
     @property
     def rate(self) -> float:
@@ -518,7 +519,7 @@ def build_projects(root, names, profile, jobs: int, force: bool = False, progres
         else:
             extra = f", {result.dropped} dropped (no box left)" if result.dropped else ""
             log(f"{project.name}: built {result.images} images at {size[0]}x{size[1]} in {result.seconds:.1f}s "
-                f"({result.rate:.0f} images/s, {jobs} job(s)){extra} -> {project.build_dir}")
+                f"({result.rate:.0f} images/s, {result.jobs or jobs} job(s)){extra} -> {project.build_dir}")
         results.append(result)
     return results
 

@@ -326,7 +326,7 @@ class RemoteBuilder:
         if worker.runner is not None:
             worker.runner.check()  # a recipe mistake is one line before any host is contacted
         items, per = work_items(worker, len(carriers))
-        expected = len(items) * per
+        expected = len(items) * (per if items and items[0][1] == -1 else 1)
         if self.versions is None:
             self.versions = ",".join(build._lib_versions())
         staging = project.dir / f"{build.STAGING_PREFIX}{os.getpid()}"
@@ -349,12 +349,15 @@ class RemoteBuilder:
             self.close()  # stops the other hosts' transfers at once
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        cores = 0
         for h in self.hosts:
             if h.stats:
                 n = sum(s[0] for s in h.stats)
+                cores += h.cores
                 log(f"{project.name}: {h.label}: {n} images, {h.cores} job(s), {max(s[1] for s in h.stats):.1f}s")
             h.stats.clear()
-        return build.Result(project.name, "built", len(records), time.monotonic() - start, expected - len(records))
+        return build.Result(project.name, "built", len(records), time.monotonic() - start, expected - len(records),
+                            jobs=cores)
 
     def _distribute(self, root, project, size, items, staging) -> list[dict]:
         def prepare(h):
