@@ -79,8 +79,40 @@ def stats(c, project=None, json=False):
         print("\n".join(stats_lib.render(data)))
 
 
+@task(iterable=["project"], help={
+    "project": "project to build; repeat for several (default: the profile's projects, or all)",
+    "jobs": "worker processes (default: config dlimgmgr.jobs; 0 = all cores)",
+    "force": "rebuild even when no input changed",
+    "profile": "image-size profile from invoke.yaml (default: config dlimgmgr.profile)",
+})
+@settings.user_errors
+def build(c, project=None, jobs=None, force=False, profile=None):
+    """Augment projects' master carriers into projects/NAME/build/; unchanged ones are skipped.
+
+    Writes NAME_NNNNNN.jpg + VOC .xml with boxes that follow the geometry, byte-identical for any
+    --jobs; an interrupted build leaves the previous build/ as it was.
+    """
+    from .lib import build as build_lib
+    from .lib.errors import UserError
+
+    try:
+        n_jobs = settings.jobs(c, jobs)
+    except ValueError:
+        raise UserError(f"--jobs {jobs!r} is not a whole number; give e.g. --jobs 2") from None
+    hosts = settings.hosts(c)
+    dataaug = hosts.role("dataaug")
+    if all(h.is_local for h in dataaug):
+        build_lib.build_projects(settings.root(c), project or [], settings.profile(c, profile), n_jobs, force=force)
+    else:  # on the dataaug hosts over SSH; --jobs (or config jobs) per host, else each host's jobs:/cores
+        from .lib import remote_build
+        remote_build.build_projects(settings.root(c), project or [], settings.profile(c, profile), dataaug,
+                                    hosts.known_hosts, jobs=int(settings.pick(jobs, settings.cfg(c).jobs) or 0),
+                                    force=force)
+
+
 for _t in (new, import_, check, stats):
     ns.add_task(_t)
+ns.add_task(build)
 
 
 @task(help={

@@ -411,9 +411,14 @@ def _swap(project: projects.Project, staging: Path) -> None:
 
 def _mp_context():
     import multiprocessing
-    # fork: workers inherit the imported libraries (albumentations takes ~0.4 s to import).
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # Not plain fork: a child forked from a parent whose OpenCV thread pool has run hangs in its
+    # first cv2 call (seen here). A forkserver starts clean, imports the libraries once (albumentations
+    # takes ~0.4 s) and forks every worker from that state.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["dlimgmgr_tasks.lib.build", "albumentations", "cv2"])
+        return ctx
+    return multiprocessing.get_context("spawn")
 
 
 def build_project(project: projects.Project, size: tuple[int, int], jobs: int, force: bool,
@@ -460,10 +465,16 @@ def _rebuild(project, size, jobs, carriers, digest, progress, log) -> Result:
     pool = None
     try:
         if jobs == 1:
-            records = []
-            for chunk in _chunks(items, 16):
-                records.extend(_run_items(worker, chunk, staging))
-                bar.update(_outputs(chunk, per))
+            import cv2
+            threads = cv2.getNumThreads()
+            cv2.setNumThreads(1)  # one job = one core, as each pool worker runs
+            try:
+                records = []
+                for chunk in _chunks(items, 16):
+                    records.extend(_run_items(worker, chunk, staging))
+                    bar.update(_outputs(chunk, per))
+            finally:
+                cv2.setNumThreads(threads)
         else:
             pool = _mp_context().Pool(jobs, _init_pool, (str(project.dir), size, str(staging)))
             size_chunk = max(1, min(32, len(items) // (jobs * 8) or 1))
