@@ -1,17 +1,25 @@
-"""Top-level shortcuts: `inv build`, `inv mix`, `inv deploy`, `inv all`."""
-from invoke import task  # noqa: F401
+"""Top-level shortcuts: `inv build`, `inv mix`, `inv deploy`, `inv all`.
 
-TASKS: list = []
+build, mix and deploy are the same task objects as dlimgmgr.build, dlimgmgr.mix and
+pytorch.deploy. None takes a positional argument (build's projects are a repeatable --project
+flag), so `inv build mix deploy` chains on one command line.
+"""
+from invoke import task
 
-# `inv build` is the same task object as `inv dlimgmgr.build`; --project is a flag so that
-# `inv build mix deploy` chains.
-from .dlimgmgr import build  # noqa: E402
+from . import settings
+from .dlimgmgr import build, mix
+from .pytorch import deploy
 
-TASKS.append(build)
 
-# `inv mix` / `inv deploy` are the same task objects as `inv dlimgmgr.mix` / `inv pytorch.deploy`;
-# neither takes a positional argument, so `inv build mix deploy` chains.
-from .dlimgmgr import mix  # noqa: E402
-from .pytorch import deploy  # noqa: E402
+@task(name="all", help={"profile": "image-size profile from invoke.yaml for build and mix (default: config dlimgmgr.profile)"})
+@settings.user_errors
+def all_(c, profile=None):
+    """Build every project, mix them into one dataset and deploy it: the README's main job."""
+    # The task bodies, called in order: each one's config defaults apply, and a failing step
+    # stops the chain with its own one-line error before the next step touches anything.
+    build(c, profile=profile)
+    mix(c, profile=profile)
+    deploy(c)
 
-TASKS += [mix, deploy]
+
+TASKS = [build, mix, deploy, all_]
