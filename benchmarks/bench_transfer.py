@@ -10,7 +10,6 @@ Ratios are floor_time / our_time (1.0 = as fast as the floor). Usage:
 from __future__ import annotations
 
 import argparse
-import random
 import shutil
 import subprocess
 import sys

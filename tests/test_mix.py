@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from mixdata import make_build
+from voc_consumer import check_dataset, read_lines
 
 PROFILE = ("--profile", "resnet34")   # 64x64, the size mixdata writes
 
@@ -36,10 +36,6 @@ def unpack(archive: Path, dest: Path) -> Path:
     return dest
 
 
-def read_lines(path: Path) -> list[str]:
-    return path.read_text().splitlines()
-
-
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -52,55 +48,17 @@ def test_mix_is_a_valid_voc_dataset(builds, tmp_path):
     out = unpack(archive, tmp_path / "out")
     assert [p.name for p in out.iterdir()] == ["ds"], "one top folder"
     ds = out / "ds"
-    main = ds / "ImageSets" / "Main"
-    jpgs = {p.stem for p in (ds / "JPEGImages").iterdir()}
-    xmls = {p.stem for p in (ds / "Annotations").iterdir()}
-    assert jpgs == xmls and len(jpgs) == 77
-
-    splits = {s: read_lines(main / f"{s}.txt") for s in ("train", "val", "trainval", "test")}
-    # Disjoint, covering everything, trainval = train + val, the test-only project is test, whole.
-    assert not set(splits["train"]) & set(splits["val"])
-    assert not (set(splits["train"]) | set(splits["val"])) & set(splits["test"])
-    assert set(splits["train"]) | set(splits["val"]) | set(splits["test"]) == jpgs
-    assert sorted(splits["trainval"]) == sorted(splits["train"] + splits["val"])
+    seen = check_dataset(ds)
+    splits, objects = seen["splits"], seen["objects"]
+    jpgs = set(objects)
+    assert len(jpgs) == 77
+    # The test-only project is test, whole; each project's train share is within one image of the ratio.
     assert set(splits["test"]) == {i for i in jpgs if i.startswith("gamma_")}
     for project, n in (("alpha", 40), ("beta", 31)):
         n_train = sum(i.startswith(project + "_") for i in splits["train"])
         assert abs(n_train - 0.8 * n) <= 1, (project, n_train)
-
-    # Every image matches its XML; coordinates are integers inside the image.
-    objects = {}
-    for stem in jpgs:
-        with Image.open(ds / "JPEGImages" / f"{stem}.jpg") as im:
-            width, height = im.size
-        text = (ds / "Annotations" / f"{stem}.xml").read_text()
-        root = ET.fromstring(text)
-        assert (int(root.findtext("size/width")), int(root.findtext("size/height"))) == (width, height)
-        objects[stem] = []
-        for obj in root.iter("object"):
-            box = {k: obj.findtext(f"bndbox/{k}") for k in ("xmin", "ymin", "xmax", "ymax")}
-            assert all(re.fullmatch(r"\d+", v) for v in box.values()), box
-            b = {k: int(v) for k, v in box.items()}
-            assert 1 <= b["xmin"] <= b["xmax"] <= width and 1 <= b["ymin"] <= b["ymax"] <= height
-            objects[stem].append((obj.findtext("name"), int(obj.findtext("difficult"))))
-
-    # Per-class files: 1 present, 0 only difficult, -1 absent, as VOC has them.
     classes = ["cat", "dog", "owl"]
-    for cls in classes:
-        for split, ids in splits.items():
-            got = {}
-            for line in read_lines(main / f"{cls}_{split}.txt"):
-                stem, flag = line.split()
-                got[stem] = int(flag)
-            assert list(got) == ids
-            for stem in ids:
-                flags = [d for name, d in objects[stem] if name == cls]
-                want = -1 if not flags else 1 if 0 in flags else 0
-                assert got[stem] == want, (cls, split, stem)
-
-    labelmap = read_lines(ds / "labelmap.txt")
-    assert labelmap[0] == "# label:color_rgb:parts:actions"
-    assert labelmap[1:] == [f"{c}:::" for c in classes]
+    assert seen["classes"] == classes
 
     assert manifest["sha256"] == sha256(archive)
     assert manifest["classes"] == classes
