@@ -18,7 +18,9 @@ from .hosts import Host, Hosts
 
 OK, FAIL, SKIP = "ok", "FAIL", "-"
 COLUMNS = ("reachable", "key", "auth", "home", "python")
-PY_CHECK = "import sys; assert sys.version_info >= (3, 11), sys.version; print(sys.version.split()[0])"
+# dataaug runs the framework (3.11+); pytorch runs only the standard-library unpack.py; imglabeling no Python.
+MIN_PYTHON = {"dataaug": (3, 11), "pytorch": (3, 8)}
+PY_CHECK = "import sys; assert sys.version_info >= {0}, sys.version; print(sys.version.split()[0])"
 
 
 @dataclass
@@ -42,9 +44,9 @@ def _home_probe(home: str, local: bool) -> str:
     return f'mkdir -p {q} && t=$(mktemp {q}/.dlimgmgr-check.XXXXXX) && rm -f "$t"'
 
 
-def _python_probe(py: str | None, local: bool) -> str:
+def _python_probe(py: str | None, local: bool, minimum: tuple) -> str:
     cmd = (shlex.quote(py) if local else transfer.qpath(py)) if py else "python3"
-    return f"{cmd} -c {shlex.quote(PY_CHECK)}"
+    return f"{cmd} -c {shlex.quote(PY_CHECK.format(minimum))}"
 
 
 def check_host(host: Host, known_hosts: Path, timeout: float = 10) -> HostCheck:
@@ -87,17 +89,19 @@ def check_host(host: Host, known_hosts: Path, timeout: float = 10) -> HostCheck:
             r["home"] = OK
         except UserError as exc:
             chk.fail("home", f"{exc}; create {host.target_home} there or fix target_home")
-        if host.role != "dataaug":
+        minimum = MIN_PYTHON.get(host.role)
+        if minimum is None:
             r["python"] = SKIP
         elif host.is_local and not host.python:
             r["python"] = sys.version.split()[0]
         else:
             try:
                 py = host.python_path
-                r["python"] = transfer.run_remote(where, _python_probe(py, host.is_local), what="python",
+                r["python"] = transfer.run_remote(where, _python_probe(py, host.is_local, minimum), what="python",
                                                   timeout=timeout * 3).strip() or OK
             except UserError as exc:
-                chk.fail("python", f"{exc}; set python: (3.11+) for this host in the hosts file")
+                chk.fail("python", f"{exc}; set python: ({'.'.join(map(str, minimum))}+) for this host "
+                                   f"in the hosts file")
     finally:
         if where is not None:
             where.close()
