@@ -267,6 +267,25 @@ def test_clipping_dropping_and_negatives(tiny):
     assert clip_boxes(s, 0.4).boxes == [(0.0, 0.0, 4, 4), (2.0, 2.0, 6.0, 6.0)]
 
 
+def test_an_output_that_lost_a_box_is_drawn_again(tiny):
+    """A box cut below min_visibility may leave a fragment of its object unlabelled in the image:
+    such outputs are drawn again (redraw_lost, the default), never written."""
+    repo = tiny
+    shift = {"Affine": {"translate_px": {"x": [-20, 20], "y": [0, 0]}, "fill": 125, "p": 1.0}}
+    carriers = [[("close", (36, 36)), ("close", (66, 10))]]   # the second sits near the right edge
+    pdir = make_project(repo, "edgy", count=12, carriers=carriers,
+                        recipe={"min_visibility": 0.8, "steps": [shift]})
+    repo.inv("build", "--project", "edgy", "--profile", "tiny", check=True)
+    outputs = sorted((pdir / "build").glob("*.xml"))
+    assert len(outputs) == 12 and all(len(voc.read(x).objects) == 2 for x in outputs)
+
+    conf = yaml.safe_load((pdir / "project.yaml").read_text())
+    conf["recipe"]["redraw_lost"] = False       # the old behaviour, on request: some lose the edge box
+    (pdir / "project.yaml").write_text(yaml.safe_dump(conf))
+    repo.inv("build", "--project", "edgy", "--profile", "tiny", check=True)
+    assert {len(voc.read(x).objects) for x in (pdir / "build").glob("*.xml")} == {1, 2}
+
+
 def test_flip_only_for_classes_that_allow_it():
     recipe = parse_recipe([{"HorizontalFlip": {"p": 1.0, "classes": ["close"]}}])
     runner = RecipeRunner(recipe)

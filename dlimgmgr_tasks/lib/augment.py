@@ -8,6 +8,7 @@ keyword arguments::
     recipe:
       min_visibility: 0.5        # a box keeping less of its area than this is dropped
       negatives: false           # write an image left with no box? (default: no)
+      redraw_lost: true          # draw an output again when it lost a box (default: yes, unless negatives)
       jpeg_quality: 95           # quality of the written JPEGs
       steps:
         - Affine: {rotate: [-5, 5], translate_percent: [-0.1, 0.1], scale: [0.7, 1.3], fill: 125, p: 0.9}
@@ -79,6 +80,9 @@ class Recipe:
     negatives: bool = False
     jpeg_quality: int = DEFAULT_JPEG_QUALITY
     where: str = "project.yaml"
+    # A box dropped below min_visibility may still show a fragment of its object, which would then
+    # be in the image without a label: such outputs are drawn again rather than written.
+    redraw_lost: bool = True
 
 
 def parse_recipe(spec, where: str = "project.yaml") -> Recipe:
@@ -89,10 +93,11 @@ def parse_recipe(spec, where: str = "project.yaml") -> Recipe:
         spec = {"steps": spec}
     if not isinstance(spec, dict):
         raise UserError(f"{where}: 'recipe' must be a list of steps or a mapping with 'steps'")
-    unknown = set(spec) - {"steps", "min_visibility", "negatives", "jpeg_quality"}
+    allowed = ("steps", "min_visibility", "negatives", "redraw_lost", "jpeg_quality")
+    unknown = set(spec) - set(allowed)
     if unknown:
         raise UserError(f"{where}: recipe has unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
-                        f"allowed: steps, min_visibility, negatives, jpeg_quality")
+                        f"allowed: {', '.join(allowed)}")
     steps = spec.get("steps") or []
     if not isinstance(steps, list):
         raise UserError(f"{where}: recipe.steps must be a list of steps like '- Affine: {{rotate: [-5, 5]}}'")
@@ -100,12 +105,14 @@ def parse_recipe(spec, where: str = "project.yaml") -> Recipe:
     if isinstance(mv, bool) or not isinstance(mv, (int, float)) or not 0 <= mv <= 1:
         raise UserError(f"{where}: recipe.min_visibility must be a number from 0 to 1 (got {mv!r})")
     negatives = spec.get("negatives", False)
-    if not isinstance(negatives, bool):
-        raise UserError(f"{where}: recipe.negatives must be true or false (got {negatives!r})")
+    redraw_lost = spec.get("redraw_lost", not negatives)  # asking for negatives accepts lost boxes
+    for key, value in (("negatives", negatives), ("redraw_lost", redraw_lost)):
+        if not isinstance(value, bool):
+            raise UserError(f"{where}: recipe.{key} must be true or false (got {value!r})")
     quality = spec.get("jpeg_quality", DEFAULT_JPEG_QUALITY)
     if isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 100:
         raise UserError(f"{where}: recipe.jpeg_quality must be a whole number from 1 to 100 (got {quality!r})")
-    return Recipe(steps, float(mv), negatives, quality, where)
+    return Recipe(steps, float(mv), negatives, quality, where, redraw_lost)
 
 
 def _tuples(value):

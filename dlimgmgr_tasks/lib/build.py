@@ -218,15 +218,19 @@ class _Worker:
             outs = [resize(s, self.size) for s in run_script(
                 self.script, base, np_rng, self.project.count, str(script_path(self.project)))]
         else:
-            # An output whose every box left the image is drawn again (from its own seeds), so a
-            # carrier still yields `count` images; after RETRIES draws it is dropped.
+            # An output whose every box left the image, or (redraw_lost) that lost any box, is drawn
+            # again from its own seeds, so a carrier still yields `count` images and no object is left
+            # half in the picture without its label; after RETRIES draws it is dropped.
+            outs = []
             for attempt in range(RETRIES):
                 key = index if attempt == 0 else f"{index}.{attempt}"
                 np_rng, py_rng = sample_rngs(self.project.seed, self.project.name, carrier, key)
                 out = self.runner.run(base, np_rng, py_rng)
-                if self.recipe.negatives or clip_boxes(out, self.recipe.min_visibility).boxes:
+                kept = clip_boxes(out, self.recipe.min_visibility).boxes
+                lost = len(kept) < len(base.boxes)
+                if (self.recipe.negatives or kept) and not (self.recipe.redraw_lost and lost):
+                    outs = [out]
                     break
-            outs = [out]
         kept = []
         for k, out in enumerate(outs):
             out = clip_boxes(out, self.recipe.min_visibility)
