@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from dlimgmgr_tasks.lib import harvest, projects
+from dlimgmgr_tasks.lib import harvest, hashing, projects
 
 
 def icon(path: Path, color, fmt=None) -> Path:
@@ -102,4 +102,4 @@ def test_known_sources_spans_every_project(tmp_path):
         icon(tmp_path / "projects" / name / "master" / "sources" / f"{name}.png", color)
     known = harvest.known_sources(tmp_path)
     assert sorted(p.name for p in known.values()) == ["a.png", "b.png"]
-    assert harvest.sha256(tmp_path / "projects" / "a" / "master" / "sources" / "a.png") in known
+    assert hashing.sha256_file(tmp_path / "projects" / "a" / "master" / "sources" / "a.png") in known

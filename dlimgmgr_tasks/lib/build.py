@@ -31,7 +31,6 @@ FINGERPRINT = ".fingerprint.json"
 STAGING_PREFIX = ".build.tmp-"
 OLD_PREFIX = ".build.old-"
 LOCK = ".build.lock"
-PRELABELS = ".prelabels.json"
 RETRIES = 10  # draws per output before an output with no box left is given up
 # Libraries whose versions change output bytes.
 LIBRARIES = ("albumentations", "albucore", "opencv-python-headless", "numpy")
@@ -120,26 +119,6 @@ def _stored(build_dir: Path) -> dict:
         return json.loads((build_dir / FINGERPRINT).read_text())
     except (OSError, ValueError):
         return {}
-
-
-def untouched_prelabels(project: projects.Project, carriers) -> list[str]:
-    """Carriers whose XML is still byte-for-byte the generated pre-label (nobody checked it)."""
-    try:
-        known = json.loads((project.master / PRELABELS).read_text())
-    except (OSError, ValueError):
-        return []
-    if not isinstance(known, dict):
-        return []
-    stale = []
-    for image, xml in carriers:
-        digest = known.get(image.stem)
-        if digest and hashlib.sha256(xml.read_bytes()).hexdigest() == digest:
-            stale.append(xml.name)
-    if stale:   # a pre-label a person saved unchanged in LabelImg (then pulled) counts as looked at
-        from .labeling import unchecked
-        keep = set(unchecked(project))
-        stale = [name for name in stale if name in keep]
-    return stale
 
 
 # ----------------------------------------------------------------------------------- the work
@@ -448,14 +427,16 @@ def build_project(project: projects.Project, size: tuple[int, int], jobs: int, f
     with _lock(project):
         _recover(project)
         digest = fingerprint(project, size, carriers)
-        stale = untouched_prelabels(project, carriers)
+        stored = _stored(project.build_dir)
+        if not force and stored.get("fingerprint") == digest:
+            return Result(project.name, "skipped", int(stored.get("images", 0)))
+        # Only when building: the skip path stays as light as `inv --list` (labeling imports a lot).
+        from .labeling import unchecked
+        stale = unchecked(project)
         if stale:
             shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
             print(f"warning: {project.name}: {len(stale)} annotation(s) are still the untouched pre-label "
                   f"({shown}); check them with imglabeling before training", file=sys.stderr)
-        stored = _stored(project.build_dir)
-        if not force and stored.get("fingerprint") == digest:
-            return Result(project.name, "skipped", int(stored.get("images", 0)))
         if unlabelled:
             print(f"warning: {project.name}: {unlabelled} carrier(s) in {project.master} have no XML and are "
                   f"left out; label them (inv imglabeling.push {project.name})", file=sys.stderr)
@@ -554,28 +535,3 @@ def build_projects(root, names, profile, jobs: int, force: bool = False, progres
         results.append(result)
     return results
 
-
-def main(argv=None) -> int:
-    """`python -m dlimgmgr_tasks.lib.build items PROJECT_DIR WxH OUT_DIR CI:K ...`: one host's share."""
-    import argparse
-    parser = argparse.ArgumentParser(prog="python -m dlimgmgr_tasks.lib.build")
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("items", help="augment a share of a project's items into OUT_DIR; print records as JSON")
-    p.add_argument("project_dir")
-    p.add_argument("size", help="WIDTHxHEIGHT")
-    p.add_argument("out_dir")
-    p.add_argument("items", nargs="+", help="CARRIER_INDEX:OUTPUT_INDEX")
-    args = parser.parse_args(argv)
-    try:
-        size = tuple(int(v) for v in args.size.lower().split("x"))
-        items = [tuple(int(v) for v in it.split(":")) for it in args.items]
-        records = build_items(args.project_dir, size, items, args.out_dir)
-    except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    json.dump(records, sys.stdout)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -41,6 +41,7 @@ from pathlib import Path
 
 from . import voc
 from .errors import UserError
+from .hashing import sha256_bytes
 from .projects import IMAGE_EXTS, Project, is_image
 
 PLACEMENTS = ("top-left", "top-right", "random", "grid")
@@ -59,7 +60,7 @@ _ALPHA_LUT = [0] * ALPHA_MIN + list(range(ALPHA_MIN, 256))
 # ---------------------------------------------------------------- deterministic randomness
 
 class HashRandom:
-    """A tiny random stream from sha256(key, counter): stable across machines and Python versions."""
+    """A tiny random stream from sha256_bytes(key, counter): stable across machines and Python versions."""
 
     def __init__(self, *key):
         self._key = ":".join(str(k) for k in key).encode()
@@ -315,10 +316,6 @@ def carrier_stem(name: str, index: int) -> str:
     return f"{name}_c{index:03d}"
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def atomic_write(path: Path, data: bytes) -> None:
     """Write next to the target, then rename: a reader never sees half a file."""
     path = Path(path)
@@ -364,7 +361,7 @@ def is_prelabel(project: Project, xml_path: Path, record: dict[str, str] | None 
     record = read_prelabels(project) if record is None else record
     xml_path = Path(xml_path)
     expected = record.get(xml_path.stem)
-    return expected is not None and xml_path.is_file() and sha256(xml_path.read_bytes()) == expected
+    return expected is not None and xml_path.is_file() and sha256_bytes(xml_path.read_bytes()) == expected
 
 
 @dataclass
@@ -410,7 +407,7 @@ def compose(project: Project, size: tuple[int, int] = (400, 400)) -> ComposeResu
         jpeg, ann = render(project, sources, conf, size, index, grid, cache)
         xml = voc.dumps(ann)
         current = xml_path.read_bytes() if xml_path.is_file() else None
-        if current is not None and current != xml and not (stem in record and sha256(current) == record[stem]):
+        if current is not None and current != xml and not (stem in record and sha256_bytes(current) == record[stem]):
             result.kept.append(image_path)  # a person's labels: neither the XML nor its image is touched
             continue
         changed = False
@@ -420,7 +417,7 @@ def compose(project: Project, size: tuple[int, int] = (400, 400)) -> ComposeResu
         if current != xml:
             atomic_write(xml_path, xml)
             changed = True
-        record[stem] = sha256(xml)
+        record[stem] = sha256_bytes(xml)
         (result.written if changed else result.unchanged).append(image_path)
     _remove_extra(project, conf.count, record, result)
     write_prelabels(project, record)

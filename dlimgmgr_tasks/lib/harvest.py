@@ -6,7 +6,6 @@ per new image instead of adding to one project.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -16,6 +15,7 @@ from pathlib import Path
 from . import projects as projects_lib
 from . import scaffold
 from .errors import UserError
+from .hashing import sha256_file
 
 ADDED, SKIPPED, REFUSED, IGNORED = "added", "skipped", "refused", "ignored"
 
@@ -30,11 +30,6 @@ class Outcome:
         return f"{self.status:8} {self.file.name}: {self.detail}"
 
 
-def sha256(path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
 def known_sources(root) -> dict[str, Path]:
     """sha256 -> source file, over every project's master/sources/ (valid project.yaml or not)."""
     known = {}
@@ -47,7 +42,7 @@ def known_sources(root) -> dict[str, Path]:
             continue
         for path in sorted(sources.iterdir()):
             if projects_lib.is_image(path):
-                known.setdefault(sha256(path), path)
+                known.setdefault(sha256_file(path), path)
     return known
 
 
@@ -108,7 +103,7 @@ def import_dir(root, src_dir, project: str | None = None, each: bool = False) ->
         if path.suffix.lower() not in projects_lib.IMAGE_EXTS:
             outcomes.append(Outcome(path, IGNORED, f"not a {'/'.join(projects_lib.IMAGE_EXTS)} file"))
             continue
-        digest = sha256(path)
+        digest = sha256_file(path)
         if digest in known:
             outcomes.append(Outcome(path, SKIPPED, f"known as {_rel(known[digest], root)}"))
             continue

@@ -32,7 +32,6 @@ never overwrites a remote change that was not pulled.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import posixpath
@@ -46,10 +45,10 @@ from pathlib import Path
 from . import checks, voc
 from .connections import label
 from .errors import UserError
+from .hashing import sha256_bytes
 from .projects import Project
 
 RECORD = ".labeling.json"
-PRELABELS = ".prelabels.json"          # written by lib.compose
 REMOTE_SUFFIX = ".remote.xml"
 CLASSES_FILE = "predefined_classes.txt"  # LabelImg's class list: `labelImg DIR DIR/predefined_classes.txt`
 # Label Studio prefixes uploaded file names with 8 hex digits: "1a2b3c4d-close_c000.xml".
@@ -63,13 +62,9 @@ _LIST = ("d=@DIR@; if [ ! -d \"$d\" ]; then echo '" + MISSING + "'; exit 0; fi; 
          "-o -iname '*.jpeg' -o -iname '*.png' -o -name " + CLASSES_FILE + " \\) -exec $s {} +")
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _file_sha(path: Path) -> str | None:
     try:
-        return sha256(path.read_bytes())
+        return sha256_bytes(path.read_bytes())
     except FileNotFoundError:
         return None
 
@@ -127,11 +122,11 @@ def write_record(project: Project, record: dict[str, dict]) -> None:
 
 
 def _prelabels(project: Project) -> dict[str, str]:
+    from .compose import read_prelabels
     try:
-        data = json.loads((project.master / PRELABELS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return read_prelabels(project)
+    except UserError:   # a damaged record: `inv dataaug.compose` reports it; status counts nothing as pre-label
         return {}
-    return data if isinstance(data, dict) else {}
 
 
 # ---------------------------------------------------------------- the labeling side
@@ -262,7 +257,7 @@ def push(project: Project, where, home: str) -> PushResult:
         entry.pop("push", None)
         new_record[stem] = entry
     classes = classes_text(project)
-    classes = None if listing.get(CLASSES_FILE) == sha256(classes) else classes
+    classes = None if listing.get(CLASSES_FILE) == sha256_bytes(classes) else classes
     if send or classes is not None:
         _send(project, where, folder, send, classes)
     result.sent, result.classes_sent = send, classes is not None
@@ -459,7 +454,7 @@ def _take(project, stem, image, all_paths, paths, fetched, listing, entry, resul
     """One carrier whose labeling-side XML changed: refuse, confirm, keep beside (conflict) or take."""
     xml = image.with_suffix(".xml")
     remote_copy = project.master / f"{stem}{REMOTE_SUFFIX}"
-    if len({sha256(fetched[p]) for p in paths}) > 1:
+    if len({sha256_bytes(fetched[p]) for p in paths}) > 1:
         result.refused.append(f"{shown(paths[0])}: {len(paths)} different changed annotations for {stem} "
                               f"({', '.join(paths)}); delete all but one there and pull again")
         result.refused_files.append(xml.name)
@@ -475,10 +470,10 @@ def _take(project, stem, image, all_paths, paths, fetched, listing, entry, resul
     new_bytes = voc.dumps(new)
     local = xml.read_bytes() if xml.is_file() else None
     seen = {p: listing[p] for p in all_paths}
-    seen.update({p: sha256(fetched[p]) for p in paths})
+    seen.update({p: sha256_bytes(fetched[p]) for p in paths})
     if new_bytes == local:
         result.confirmed.append(f"{xml.name}: saved by a person with the boxes as they were (from {path})")
-    elif local is not None and sha256(local) != entry.get("xml"):
+    elif local is not None and sha256_bytes(local) != entry.get("xml"):
         _atomic_write(remote_copy, new_bytes)
         result.conflicts.append(f"{xml.name} changed here since the push and {path} changed there; neither "
                                 f"overwritten; the labeling side's version is in {remote_copy.name}: merge it "
@@ -493,7 +488,7 @@ def _take(project, stem, image, all_paths, paths, fetched, listing, entry, resul
         _atomic_write(xml, new_bytes)
         result.taken.append(f"{xml.name}: {changes_text(describe_changes(old, new.objects))} (from {path})")
     entry.pop("conflict", None)
-    entry.update(image=entry.get("image") or _file_sha(image), xml=sha256(new_bytes), remote=seen,
+    entry.update(image=entry.get("image") or _file_sha(image), xml=sha256_bytes(new_bytes), remote=seen,
                  checked=_file_sha(image))
     if path != xml.name and seen.get(xml.name) != entry["xml"]:
         entry["push"] = True   # taken from an export: the next push puts it beside the image for LabelImg

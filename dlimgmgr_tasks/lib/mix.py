@@ -33,6 +33,7 @@ from pathlib import Path
 from . import projects as projects_lib
 from . import voc
 from .errors import UserError
+from .hashing import sha256_file
 
 SPLITS = ("train", "val", "test")
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -449,24 +450,16 @@ class _Inspection:
             self.pool = None
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 BUILD_FINGERPRINT = ".fingerprint.json"   # written by lib/build.py: the hash of everything a build used
 
 
 def _recipe_hashes(project) -> dict:
     """What the build was made from: the build's own fingerprint (inputs, recipe, size) when it
     wrote one, and sha256 of project.yaml and augment.py."""
-    hashes = {"project.yaml": _sha256_file(project.yaml_path)}
+    hashes = {"project.yaml": sha256_file(project.yaml_path)}
     augment = project.dir / "augment.py"
     if augment.is_file():
-        hashes["augment.py"] = _sha256_file(augment)
+        hashes["augment.py"] = sha256_file(augment)
     try:
         value = json.loads((project.build_dir / BUILD_FINGERPRINT).read_text(encoding="utf-8")).get("fingerprint")
     except (OSError, ValueError, AttributeError):

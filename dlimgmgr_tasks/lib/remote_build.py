@@ -28,7 +28,6 @@ naming role and host and the previous build stays as it was.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import posixpath
@@ -42,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError
+from .hashing import sha256_file
 
 FRAMEWORK_FILES = ("tasks.py", "invoke.yaml", "requirements.txt")
 FRAMEWORK_DIRS = ("dlimgmgr_tasks",)
@@ -82,7 +82,7 @@ def local_manifest(root: Path, scope) -> dict[str, str]:
     for top in scope:
         path = root / top
         if path.is_file():
-            out[top] = _sha256(path)
+            out[top] = sha256_file(path)
             continue
         for dirpath, dirs, files in os.walk(path):
             rel_dir = Path(dirpath).relative_to(root).as_posix()
@@ -90,16 +90,8 @@ def local_manifest(root: Path, scope) -> dict[str, str]:
             for f in sorted(files):
                 full = Path(dirpath, f)
                 if not _skip_file(f) and full.is_file() and not full.is_symlink():
-                    out[f"{rel_dir}/{f}"] = _sha256(full)
+                    out[f"{rel_dir}/{f}"] = sha256_file(full)
     return out
-
-
-def _sha256(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _probe_script(home: str, scope, names) -> str:
@@ -203,7 +195,7 @@ def fetch_share(where, remote_dir, staging: Path, tag: str, label: str) -> list[
     records_path.unlink()
     for rec in records:
         path = staging / rec["tmp"]
-        if not path.is_file() or _sha256(path) != rec["sha256"]:
+        if not path.is_file() or sha256_file(path) != rec["sha256"]:
             raise UserError(f"{label}: {rec['tmp']} arrived damaged (sha256 differs); run it again")
     return records
 
@@ -441,7 +433,7 @@ def compose(root, project, size, host, known_hosts) -> str:
         remote_master = f"{host.target_home.rstrip('/')}/projects/{project.name}/master"
         pull_tree(conn, remote_master, project.master, paths=sorted(info["sha256"]))
         for name, digest in info["sha256"].items():
-            if _sha256(project.master / name) != digest:
+            if sha256_file(project.master / name) != digest:
                 raise UserError(f"{host.label}: {name} arrived damaged (sha256 differs); run compose again")
         for name in info["removed"]:
             (project.master / name).unlink(missing_ok=True)
@@ -516,7 +508,7 @@ def _items_main(args) -> int:
             pool.terminate()
             pool.join()
     for rec in records:
-        rec["sha256"] = _sha256(out / rec["tmp"])
+        rec["sha256"] = sha256_file(out / rec["tmp"])
     tmp = out / (RECORDS.format(args.tag) + ".tmp")
     tmp.write_text(json.dumps(records))
     os.replace(tmp, out / RECORDS.format(args.tag))
@@ -532,7 +524,7 @@ def _compose_main(args) -> int:
     names = [p.name for p in result.written] + [p.with_suffix(".xml").name for p in result.written]
     names.append(lib_compose.PRELABELS)
     info = {"summary": result.summary(),
-            "sha256": {n: _sha256(project.master / n) for n in names},
+            "sha256": {n: sha256_file(project.master / n) for n in names},
             "removed": [n for p in result.removed for n in (p.name, p.with_suffix(".xml").name)]}
     print(json.dumps(info))
     return 0
