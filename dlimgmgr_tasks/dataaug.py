@@ -1,7 +1,7 @@
 """The `dataaug` namespace: thin tasks over dlimgmgr_tasks.lib."""
-from invoke import Collection, task  # noqa: F401
+from invoke import Collection, task
 
-from . import settings  # noqa: F401
+from . import settings
 
 
 @task(help={"name": "the project (projects/NAME)",
@@ -68,6 +68,5 @@ def prepare(c, python=None, pip_args=None):
 
 
 ns = Collection("dataaug")
-ns.add_task(compose)
-ns.add_task(preview)
-ns.add_task(prepare)
+for _task in (compose, preview, prepare):
+    ns.add_task(_task)

@@ -1,9 +1,12 @@
-"""The `dlimgmgr` namespace: thin tasks over dlimgmgr_tasks.lib."""
-from invoke import Collection, Exit, task  # noqa: F401
+"""The `dlimgmgr` namespace (the orchestrator): thin tasks over dlimgmgr_tasks.lib.
 
-from . import settings  # noqa: F401
+new, import, check, stats, build and mix live here; hosts, trust and distribute-config in
+hosts_tasks.py. Library modules are imported inside the task bodies so `inv --list` stays instant.
+"""
+from invoke import Collection, Exit, task
 
-ns = Collection("dlimgmgr")
+from . import settings
+from .hosts_tasks import TASKS as HOST_TASKS
 
 
 @task(iterable=["source"], help={
@@ -110,10 +113,6 @@ def build(c, project=None, jobs=None, force=False, profile=None):
                                     force=force)
 
 
-for _t in (new, import_, check, stats):
-    ns.add_task(_t)
-ns.add_task(build)
-
 
 @task(help={
     "name": "dataset name: dist/NAME.tar.gz with top folder NAME/ (default: config dlimgmgr.mix.name)",
@@ -144,10 +143,6 @@ def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None,
     print(result.summary())
 
 
-ns.add_task(mix)
-
-# SSH roles (issue 6): hosts, trust, distribute-config live in hosts_tasks.py.
-from .hosts_tasks import TASKS as _HOST_TASKS  # noqa: E402
-
-for _t in _HOST_TASKS:
-    ns.add_task(_t)
+ns = Collection("dlimgmgr")
+for _task in (new, import_, check, stats, build, mix, *HOST_TASKS):
+    ns.add_task(_task)

@@ -10,7 +10,7 @@ from . import settings
 @task(help={"timeout": "seconds to wait for each host (default 10)"})
 @settings.user_errors
 def hosts(c, timeout=10):
-    """Check every role's host: reachable, host key known, auth ok, target_home writable, python (dataaug).
+    """Check every role's host: reachable, host key known, auth ok, target_home writable, python (dataaug, pytorch).
 
     Prints one table row per role entry; exit 1 with the first problem of each failing host.
     """

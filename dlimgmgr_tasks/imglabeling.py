@@ -1,7 +1,7 @@
 """The `imglabeling` namespace: thin tasks over dlimgmgr_tasks.lib."""
-from invoke import Collection, Exit, task  # noqa: F401
+from invoke import Collection, Exit, task
 
-from . import settings  # noqa: F401
+from . import settings
 
 
 @task(help={"name": "the project (projects/NAME)"})
@@ -55,6 +55,5 @@ def status(c, project=None):
 
 
 ns = Collection("imglabeling")
-ns.add_task(push)
-ns.add_task(pull)
-ns.add_task(status)
+for _task in (push, pull, status):
+    ns.add_task(_task)

@@ -1,9 +1,7 @@
 """The `pytorch` namespace: thin tasks over dlimgmgr_tasks.lib."""
-from invoke import Collection, task  # noqa: F401
+from invoke import Collection, task
 
-from . import settings  # noqa: F401
-
-ns = Collection("pytorch")
+from . import settings
 
 
 @task(help={"name": "the mix to deploy, dist/NAME.tar.gz (default: the newest mix)"})
@@ -38,5 +36,6 @@ def train(c):
     deploy_lib.train(settings.root(c), settings.hosts_file(c))
 
 
-for _t in (deploy, rollback, train):
-    ns.add_task(_t)
+ns = Collection("pytorch")
+for _task in (deploy, rollback, train):
+    ns.add_task(_task)
