@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from .errors import UserError
+from .projects import load_yaml
 
 ROLES = ("dataaug", "imglabeling", "pytorch")
 LOCAL = "local"
@@ -102,7 +103,7 @@ def _read_yaml(path: Path, what: str):
     except OSError as exc:
         raise UserError(f"{path}: cannot read {what}: {exc.strerror}") from None
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""

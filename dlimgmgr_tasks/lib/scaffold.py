@@ -116,7 +116,7 @@ def create(root, name: str, sources=(), classes=None) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".new-{name}-", dir=pdir))
     try:
         rendered = {t: _render((tdir / t).read_text(encoding="utf-8"), **values) for t in TEMPLATES}
-        projects_lib._validate(target / "project.yaml", yaml.safe_load(rendered["project.yaml"]))
+        projects_lib._validate(target / "project.yaml", projects_lib.load_yaml(rendered["project.yaml"]))
         for t, text in rendered.items():
             (tmp / t).write_text(text, encoding="utf-8")
         (tmp / "master" / "sources").mkdir(parents=True)
