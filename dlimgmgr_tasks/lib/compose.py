@@ -33,14 +33,13 @@ import hashlib
 import io
 import json
 import math
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import voc
 from .errors import UserError
+from .files import atomic_write
 from .hashing import sha256_bytes
 from .projects import IMAGE_EXTS, Project, is_image
 
@@ -314,20 +313,6 @@ def render(project: Project, sources: list[_Source], conf: ComposeConfig, size: 
 
 def carrier_stem(name: str, index: int) -> str:
     return f"{name}_c{index:03d}"
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write next to the target, then rename: a reader never sees half a file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def prelabels_path(project: Project) -> Path:

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import socket
-import tempfile
 from pathlib import Path
 
 from .errors import UserError
@@ -223,13 +221,7 @@ def add_known_host(known_hosts, hostname: str, port: int, key) -> Path:
     if kept and not kept[-1].endswith("\n"):
         kept[-1] += "\n"
     kept.append(f"{name} {key.get_name()} {key.get_base64()}\n")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".known_hosts.")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.writelines(kept)
-        os.chmod(tmp, 0o644 if not path.exists() else path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    from .files import atomic_write
+
+    atomic_write(path, "".join(kept).encode(), mode=path.stat().st_mode & 0o777 if path.exists() else 0o644)
     return path

@@ -45,6 +45,7 @@ from pathlib import Path
 from . import checks, voc
 from .connections import label
 from .errors import UserError
+from .files import atomic_write
 from .hashing import sha256_bytes
 from .projects import Project
 
@@ -67,12 +68,6 @@ def _file_sha(path: Path) -> str | None:
         return sha256_bytes(path.read_bytes())
     except FileNotFoundError:
         return None
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    from .compose import atomic_write  # one implementation of temp-then-rename
-
-    atomic_write(path, data)
 
 
 @contextmanager
@@ -118,7 +113,7 @@ def write_record(project: Project, record: dict[str, dict]) -> None:
     data = (json.dumps(dict(sorted(record.items())), indent=1, sort_keys=True) + "\n").encode()
     path = record_path(project)
     if not path.is_file() or path.read_bytes() != data:
-        _atomic_write(path, data)
+        atomic_write(path, data)
 
 
 def _prelabels(project: Project) -> dict[str, str]:
@@ -474,7 +469,7 @@ def _take(project, stem, image, all_paths, paths, fetched, listing, entry, resul
     if new_bytes == local:
         result.confirmed.append(f"{xml.name}: saved by a person with the boxes as they were (from {path})")
     elif local is not None and sha256_bytes(local) != entry.get("xml"):
-        _atomic_write(remote_copy, new_bytes)
+        atomic_write(remote_copy, new_bytes)
         result.conflicts.append(f"{xml.name} changed here since the push and {path} changed there; neither "
                                 f"overwritten; the labeling side's version is in {remote_copy.name}: merge it "
                                 f"into {xml.name}, delete {remote_copy.name}, then push")
@@ -485,7 +480,7 @@ def _take(project, stem, image, all_paths, paths, fetched, listing, entry, resul
             old = voc.parse(local).objects if local is not None else []
         except voc.VocError:
             old = []
-        _atomic_write(xml, new_bytes)
+        atomic_write(xml, new_bytes)
         result.taken.append(f"{xml.name}: {changes_text(describe_changes(old, new.objects))} (from {path})")
     entry.pop("conflict", None)
     entry.update(image=entry.get("image") or _file_sha(image), xml=sha256_bytes(new_bytes), remote=seen,

@@ -33,6 +33,7 @@ from pathlib import Path
 from . import projects as projects_lib
 from . import voc
 from .errors import UserError
+from .files import atomic_write
 from .hashing import sha256_file
 
 SPLITS = ("train", "val", "test")
@@ -556,12 +557,7 @@ def _pack(gz, name: str, classes: list[str], rows: list, split_of: dict, inspect
 
 
 def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(path, (json.dumps(data, indent=2) + "\n").encode())
 
 
 def mix(root, name: str, projects=None, train=0.8, val=0.2, test=0.0, seed=0, remap=None, profile=None,

@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 
 from . import voc
-from .compose import atomic_write
+from .files import atomic_write
 from .errors import UserError
 from .projects import Project, is_image
 

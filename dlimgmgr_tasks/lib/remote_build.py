@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError
+from .files import atomic_write
 from .hashing import sha256_file
 
 FRAMEWORK_FILES = ("tasks.py", "invoke.yaml", "requirements.txt")
@@ -509,9 +510,7 @@ def _items_main(args) -> int:
             pool.join()
     for rec in records:
         rec["sha256"] = sha256_file(out / rec["tmp"])
-    tmp = out / (RECORDS.format(args.tag) + ".tmp")
-    tmp.write_text(json.dumps(records))
-    os.replace(tmp, out / RECORDS.format(args.tag))
+    atomic_write(out / RECORDS.format(args.tag), json.dumps(records).encode())
     print(json.dumps({"images": len(records)}))
     return 0
 
