@@ -56,6 +56,9 @@ def test_deploy_twice_rollback_and_back(built):
     manifest = json.loads((built.path / "dist" / "ds.manifest.json").read_text())
     assert hashlib.sha256(uploaded.read_bytes()).hexdigest() == manifest["sha256"]
     assert not Path(f"{dataset}.prev").exists()
+    # Dated by the deploy, not by the archive's fixed mtime 0.
+    assert (dataset / "JPEGImages").stat().st_mtime > time.time() - 3600
+    assert min(p.stat().st_mtime for p in (dataset / "Annotations").iterdir()) > time.time() - 3600
 
     proc = built.inv(*MIX, "--name", "ds", "--seed", "2", "deploy", check=True)
     assert "previous one is kept as" in proc.stdout

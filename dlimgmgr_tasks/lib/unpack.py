@@ -123,6 +123,14 @@ def _write_state(path: str, data: dict) -> None:
     os.replace(tmp, path)
 
 
+class _TouchingTarFile(tarfile.TarFile):
+    """Unpacked files get the deploy's time, as `tar --touch` does: the archive's fixed mtime 0
+    (what keeps a re-mix byte-identical) would otherwise date every file 1970-01-01."""
+
+    def utime(self, tarinfo, targetpath):
+        pass
+
+
 def install(archive: str, sha256: str, top: str, dataset_dir: str, state: str | None = None) -> str:
     archive = os.path.expanduser(archive)
     dataset_dir = os.path.abspath(os.path.expanduser(dataset_dir)).rstrip("/")
@@ -140,7 +148,7 @@ def install(archive: str, sha256: str, top: str, dataset_dir: str, state: str | 
         tmp = os.path.join(parent, f".{base}{INCOMING}{os.getpid()}")
         os.mkdir(tmp)
         try:
-            with tarfile.open(archive, "r:gz") as tar:
+            with _TouchingTarFile.open(archive, "r:gz") as tar:
                 # The "data" filter (Python >= 3.11.4 / 3.12) is a second guard behind check_member.
                 kw = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
                 tar.extractall(tmp, members=members, **kw)
