@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,4 +96,9 @@ def user_errors(fn):
             raise Exit(f"error: {exc}", code=1) from None
         except KeyboardInterrupt:
             raise Exit("interrupted; the previous state was left in place", code=130) from None
+        except BrokenPipeError:
+            # Output piped into `head` that closed early: stop quietly, as command-line tools do
+            # (stdout now goes nowhere, so the final flush at exit cannot raise again).
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise Exit(code=1) from None
     return wrapper
