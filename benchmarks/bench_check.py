@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -15,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import xmltodict  # noqa: E402
 from PIL import Image  # noqa: E402
+from benchutil import best_of  # noqa: E402
 
 from dlimgmgr_tasks.lib import checks, voc  # noqa: E402
 
@@ -48,13 +48,6 @@ def floor(pairs) -> None:
         xmltodict.parse(xml.read_bytes(), disable_entities=True)
 
 
-def best(fn, repeat=3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -64,8 +57,8 @@ def main() -> None:
         pairs = make(root, n)
         report = checks.check_projects(root)
         assert report.ok and report.annotations == n, report.problems[:3]
-        t_floor = best(lambda: floor(pairs))
-        t_check = best(lambda: checks.check_projects(root))
+        t_floor = best_of(lambda: floor(pairs))
+        t_check = best_of(lambda: checks.check_projects(root))
     files = 2 * n
     print(f"{n} annotated images ({files} files), best of 3, warm cache")
     print(f"floor (Image.open().size + xmltodict.parse): {t_floor:.3f}s  {files / t_floor:,.0f} files/s")

@@ -30,6 +30,7 @@ import sshd as sshd_mod  # noqa: E402
 
 from dlimgmgr_tasks.lib import build, connections, projects, remote_build, transfer  # noqa: E402
 from dlimgmgr_tasks.lib.hosts import Host  # noqa: E402
+from benchutil import best_of  # noqa: E402
 
 SIZE = (400, 400)
 
@@ -47,13 +48,6 @@ def make_root(dest: Path, count: int) -> None:
     conf_path.write_text(yaml.safe_dump(conf, sort_keys=False))
 
 
-def timed(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def main():
@@ -124,9 +118,9 @@ def main():
             subprocess.run(f"{' '.join(ssh[:1])} {opt}{' '.join(ssh[1:])} 'tar cf - -C {remote_dir} .' "
                            f"| tar xf - -C {dst / 'staging'}", shell=True, check=True)
 
-        t_ours, t_floor = timed(ours, args.repeat), timed(floor, args.repeat)
+        t_ours, t_floor = best_of(ours, args.repeat), best_of(floor, args.repeat)
         gcm = conn.transport.local_cipher
-        t_gcm = timed(lambda: floor(gcm), args.repeat)
+        t_gcm = best_of(lambda: floor(gcm), args.repeat)
         print(f"fetch: ours {t_ours:.3f}s  ssh|tar {t_floor:.3f}s  ratio {t_floor / t_ours:.2f} (goal >= 0.8)  "
               f"{size / t_ours / 1e6:.0f} MB/s")
         print(f"fetch: ssh -c {gcm} | tar {t_gcm:.3f}s  ratio {t_gcm / t_ours:.2f} (same cipher as ours)")

@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +23,7 @@ import sshd as sshd_mod  # noqa: E402
 
 from dlimgmgr_tasks.lib import connections, transfer  # noqa: E402
 from dlimgmgr_tasks.lib.hosts import Host  # noqa: E402
+from benchutil import best_of  # noqa: E402
 
 
 def make_jpegs(folder: Path, n: int) -> int:
@@ -37,7 +37,7 @@ def make_jpegs(folder: Path, n: int) -> int:
     base = np.stack([xx * 0.6, yy * 0.6, (xx + yy) * 0.3], axis=-1)
     total = 0
     for i in range(n):
-        noise = rng.normal(0, 6, base.shape)
+        noise = rng.normal(0, 13, base.shape)
         img = np.clip(base + noise + rng.integers(0, 80), 0, 255).astype("uint8")
         p = folder / f"close_{i:06d}.jpg"
         Image.fromarray(img).save(p, quality=75)
@@ -45,13 +45,6 @@ def make_jpegs(folder: Path, n: int) -> int:
     return total
 
 
-def timed(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def main():
@@ -105,9 +98,9 @@ def main():
             for p in sub:
                 sftp.get(str(p), str(dst / p.name))
 
-        t_op, t_fp = timed(ours_pull, args.repeat), timed(floor_pull, args.repeat)
-        t_os, t_fs = timed(ours_push, args.repeat), timed(floor_push, args.repeat)
-        t_sftp = timed(sftp_get, 1) * args.files / len(sub)   # scaled to all files
+        t_op, t_fp = best_of(ours_pull, args.repeat), best_of(floor_pull, args.repeat)
+        t_os, t_fs = best_of(ours_push, args.repeat), best_of(floor_push, args.repeat)
+        t_sftp = best_of(sftp_get, 1) * args.files / len(sub)   # scaled to all files
         print(f"pull: ours {t_op:.3f}s  ssh|tar {t_fp:.3f}s  ratio {t_fp / t_op:.2f} (goal >= 0.8)  "
               f"{size / t_op / 1e6:.0f} MB/s")
         print(f"push: ours {t_os:.3f}s  tar|ssh {t_fs:.3f}s  ratio {t_fs / t_os:.2f} (goal >= 0.8)  "
