@@ -44,17 +44,22 @@ def use_local(repo):
     repo.write_hosts({"dataaug": {"host": "local"}})
 
 
+def local_reference(repo) -> tuple[Path, dict]:
+    """The test project `icons` built on this machine alone: its build folder and a snapshot."""
+    make_project(repo, "icons", count=4)
+    use_local(repo)
+    repo.inv("build", "--project", "icons", "--jobs", "1", "--force", "--profile", "tiny", check=True)
+    build = repo.project("icons") / "build"
+    return build, snapshot(build)
+
+
 def leftovers(*folders: Path) -> list[str]:
     return sorted(p.name for f in folders if f.exists() for p in f.rglob(".build.*") if p.name != ".build.lock")
 
 
 def test_two_hosts_build_byte_identical_to_local_and_sync_only_changes(remote, sshd):
     repo = remote
-    make_project(repo, "icons", count=4)
-    use_local(repo)
-    repo.inv("build", "--project", "icons", "--jobs", "1", "--force", "--profile", "tiny", check=True)
-    build = repo.project("icons") / "build"
-    local = snapshot(build)
+    build, local = local_reference(repo)
     assert len([n for n in local if n.endswith(".jpg")]) == 12
 
     repo.use_remote()
@@ -97,11 +102,7 @@ def test_two_hosts_build_byte_identical_to_local_and_sync_only_changes(remote, s
 
 def test_a_failing_host_has_its_share_redone_and_all_failing_leaves_the_build(remote, sshd):
     repo = remote
-    make_project(repo, "icons", count=4)
-    use_local(repo)
-    repo.inv("build", "--project", "icons", "--jobs", "1", "--force", "--profile", "tiny", check=True)
-    build = repo.project("icons") / "build"
-    local = snapshot(build)
+    build, local = local_reference(repo)
 
     # .3 has a python that does not exist: its share is redone on .2, with a warning naming it.
     repo.use_remote({}, {"python": "/nonexistent/bin/python3"})

@@ -250,6 +250,16 @@ class _Worker:
         return path.suffix.lower() in (".jpg", ".jpeg") and self._sizes[ci] == self.size
 
 
+def work_items(worker: "_Worker", n_carriers: int) -> tuple[list[tuple[int, int]], int]:
+    """The build's work items (carrier, output index) and the outputs each item makes.
+
+    A script project gets one generator per carrier, so there a carrier (index -1) is the unit."""
+    if worker.script is not None:
+        return [(ci, -1) for ci in range(n_carriers)], worker.project.count
+    per = max(worker.project.count, 1)
+    return [(ci, k) for ci in range(n_carriers) for k in range(per)], per
+
+
 def build_items(project_dir, size, items, out_dir) -> list[dict]:
     """Pure work unit: augment items [(carrier index, output index), ...] into out_dir.
 
@@ -451,12 +461,7 @@ def _rebuild(project, size, jobs, carriers, digest, progress, log) -> Result:
     worker = _Worker(project.dir, size)
     if worker.runner is not None:
         worker.runner.check()
-    if worker.script is not None:  # one generator per carrier: a carrier is the unit of work
-        items = [(ci, -1) for ci in range(len(carriers))]
-        per = project.count
-    else:
-        per = max(project.count, 1)
-        items = [(ci, k) for ci in range(len(carriers)) for k in range(per)]
+    items, per = work_items(worker, len(carriers))
     jobs = max(1, min(jobs, len(items)))
     staging = project.dir / f"{STAGING_PREFIX}{os.getpid()}"
     staging.mkdir()

@@ -136,14 +136,6 @@ def sync(where, home: str, root: Path, names) -> tuple[int, list[str], list[str]
 
 # ---------------------------------------------------------------------------------------- items
 
-def work_items(worker, n_carriers: int) -> tuple[list[tuple[int, int]], int]:
-    """The build's items and outputs per item, exactly as lib.build's local build makes them."""
-    if worker.script is not None:  # one generator per carrier: a carrier is the unit of work
-        return [(ci, -1) for ci in range(n_carriers)], worker.project.count
-    per = max(worker.project.count, 1)
-    return [(ci, k) for ci in range(n_carriers) for k in range(per)], per
-
-
 def encode_items(items) -> list[str]:
     """[(ci, k), ...] as compact `CI:K0-K1` runs (one command-line word per run)."""
     words, run = [], None
@@ -318,7 +310,7 @@ class RemoteBuilder:
         worker = build._Worker(project.dir, size)
         if worker.runner is not None:
             worker.runner.check()  # a recipe mistake is one line before any host is contacted
-        items, per = work_items(worker, len(carriers))
+        items, per = build.work_items(worker, len(carriers))
         expected = len(items) * (per if items and items[0][1] == -1 else 1)
         if self.versions is None:
             self.versions = ",".join(build._lib_versions())

@@ -207,6 +207,15 @@ def _remote_commit(conn, tmp: str, dest: str, replace: bool) -> None:
     run_remote(conn, script, what=f"moving the received files into {dest}")
 
 
+def _stop(chan, proc) -> None:
+    """Close the channel and end the local tar, whichever way the transfer ended."""
+    if chan is not None:
+        chan.close()
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
 def push_tree(where, local_dir, remote_dir, paths=None, replace: bool = False, progress=None) -> dict[str, int]:
     """Send local_dir (or the given paths under it) to remote_dir; return {path: size} sent.
     `progress(bytes_so_far)` is called after each chunk (for a progress bar)."""
@@ -264,11 +273,7 @@ def push_tree(where, local_dir, remote_dir, paths=None, replace: bool = False, p
             raise
         _remote_commit(where, tmp, remote_dir, replace)
     finally:
-        if chan is not None:
-            chan.close()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _stop(chan, proc)
         listfile.close()
         errfile.close()
     return expected
@@ -314,11 +319,7 @@ def pull_tree(where, remote_dir, local_dir, paths=None, replace: bool = False, p
         _check(expected, _listing(tmp), f"{local_dir} from {label(where)}")
         _commit_local(tmp, local_dir, replace)
     finally:
-        if chan is not None:
-            chan.close()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _stop(chan, proc)
         errfile.close()
         shutil.rmtree(tmp, ignore_errors=True)
     return expected
