@@ -46,7 +46,7 @@ from . import checks, voc
 from .connections import label
 from .errors import UserError
 from .files import atomic_write
-from .hashing import sha256_bytes
+from .hashing import sha256_bytes, sha256_file
 from .projects import Project
 
 RECORD = ".labeling.json"
@@ -64,8 +64,9 @@ _LIST = ("d=@DIR@; if [ ! -d \"$d\" ]; then echo '" + MISSING + "'; exit 0; fi; 
 
 
 def _file_sha(path: Path) -> str | None:
+    """sha256 of a file, None when it is not there."""
     try:
-        return sha256_bytes(path.read_bytes())
+        return sha256_file(path)
     except FileNotFoundError:
         return None
 
