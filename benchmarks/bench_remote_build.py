@@ -28,8 +28,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import sshd as sshd_mod  # noqa: E402
 
-from dlimgmgr_tasks.lib import build, connections, projects, remote_build, transfer  # noqa: E402
-from dlimgmgr_tasks.lib.hosts import Host  # noqa: E402
+from dlimgmgr_tasks.lib import build, projects, remote_build  # noqa: E402
+from dlimgmgr_tasks.lib.hosts import connection as connections, streams as transfer  # noqa: E402
+from dlimgmgr_tasks.lib.hosts.config import HostConfig as Host  # noqa: E402
 from benchutil import best_of  # noqa: E402
 
 SIZE = (400, 400)

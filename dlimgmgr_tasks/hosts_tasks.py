@@ -33,23 +33,23 @@ def hosts(c, timeout=10):
 @settings.user_errors
 def trust(c, host, port=None, yes=False):
     """Show HOST's SSH host key fingerprint and add it to the hosts file's known_hosts once confirmed."""
-    from .lib import connections
+    from .lib.hosts import keys
 
     hs = settings.hosts(c)
     if port is None:
         port = next((h.port for h in hs.all() if h.host == host), 22)
     port = int(port)
-    key = connections.fetch_host_key(host, port)
-    fp = connections.fingerprint(key)
-    name = connections.known_hosts_name(host, port)
+    key = keys.fetch_host_key(host, port)
+    fp = keys.fingerprint(key)
+    name = keys.known_hosts_name(host, port)
     print(f"{name} offers {key.get_name()} key {fp}")
-    recorded = connections.recorded_keys(hs.known_hosts, host, port)
+    recorded = keys.recorded_keys(hs.known_hosts, host, port)
     if any(k.asbytes() == key.asbytes() for k in recorded):
         print(f"already trusted in {hs.known_hosts}")
         return
     for k in recorded:
         if k.get_name() == key.get_name():
-            print(f"WARNING: {hs.known_hosts} holds a DIFFERENT {k.get_name()} key {connections.fingerprint(k)} "
+            print(f"WARNING: {hs.known_hosts} holds a DIFFERENT {k.get_name()} key {keys.fingerprint(k)} "
                   f"for {name}; it will be replaced")
     if not yes:
         try:
@@ -58,7 +58,7 @@ def trust(c, host, port=None, yes=False):
             answer = ""
         if answer.strip().lower() not in ("y", "yes"):
             raise Exit(f"error: {name}: key not added; check the fingerprint, then answer y or pass --yes", code=1)
-    connections.add_known_host(hs.known_hosts, host, port, key)
+    keys.add_known_host(hs.known_hosts, host, port, key)
     print(f"added {name} {fp} to {hs.known_hosts}")
 
 

@@ -7,36 +7,32 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from invoke import Exit
 
 from .lib.errors import UserError
 
-DEFAULTS = {
-    "hosts_file": "hosts.yaml",
-    "secrets_file": "secrets.yaml",
-    "profile": "ssd",
-    "profiles": {
-        "ssd": {"size": [400, 400]},
-        "resnet34": {"size": [64, 64]},
-    },
-    "jobs": 0,  # 0 = all cores
-    "mix": {"name": "voc", "projects": [], "train": 0.8, "val": 0.2, "test": 0.0, "seed": 0, "remap": {}},
-}
+# The built-in defaults live with the workspace model; invoke.yaml and flags override them.
+from .lib.workspace import DEFAULTS  # noqa: E402,F401  (tasks.py configures the collection with it)
 
 
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    width: int
-    height: int
-    projects: tuple[str, ...] = ()
+def workspace(c, profile: str | None = None):
+    """The lib.workspace.Workspace for this Invoke context (the --profile flag beats config)."""
+    from .lib.workspace import Workspace
 
-    @property
-    def size(self) -> tuple[int, int]:
-        return (self.width, self.height)
+    conf = cfg(c)
+    settings = {k: _plain(conf[k]) for k in conf if k != "root"}
+    return Workspace.at(conf.root, settings, profile=profile)
+
+
+def _plain(value):
+    """Invoke's config proxies as plain dicts and lists: the library never sees Invoke types."""
+    if hasattr(value, "keys"):
+        return {k: _plain(value[k]) for k in value.keys()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def cfg(c) -> dict:
@@ -52,33 +48,17 @@ def pick(value, default):
     return default if value is None else value
 
 
-def profile(c, name: str | None = None) -> Profile:
-    name = pick(name, cfg(c).profile)
-    profiles = cfg(c).profiles
-    if name not in profiles:
-        raise UserError(f"unknown profile {name!r}; invoke.yaml defines: {', '.join(sorted(profiles))}")
-    entry = profiles[name]
-    try:
-        width, height = (int(v) for v in entry["size"])
-    except (KeyError, TypeError, ValueError):
-        raise UserError(f"invoke.yaml: profile {name!r} needs size: [width, height]") from None
-    if width < 8 or height < 8:
-        raise UserError(f"invoke.yaml: profile {name!r} size {width}x{height} is too small (8x8 at least)")
-    return Profile(name, width, height, tuple(entry.get("projects") or ()))
+def profile(c, name: str | None = None):
+    return workspace(c, name).profile
 
 
 def hosts_file(c) -> Path:
-    path = Path(os.environ.get("DLIMGMGR_HOSTS_FILE") or cfg(c).hosts_file).expanduser()
-    return path if path.is_absolute() else root(c) / path
+    return workspace(c).hosts_path
 
 
 def hosts(c):
-    """The validated hosts file (lib.hosts.Hosts); the secrets file is looked up beside it."""
-    from .lib.hosts import load_hosts
-
-    path = hosts_file(c)
-    secrets = Path(cfg(c).get("secrets_file") or "secrets.yaml").expanduser()
-    return load_hosts(path, root=root(c), secrets_path=secrets if secrets.is_absolute() else path.parent / secrets)
+    """The validated hosts file (lib.hosts.HostsFile); the secrets file is looked up beside it."""
+    return workspace(c).hosts
 
 
 def jobs(c, value: int | None) -> int:

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from PIL import Image
 
-from dlimgmgr_tasks.lib import connections, transfer
+from dlimgmgr_tasks.lib.hosts import connection as connections, streams as transfer
 from dlimgmgr_tasks.lib.errors import UserError
-from dlimgmgr_tasks.lib.hosts import Host
+from dlimgmgr_tasks.lib.hosts.config import HostConfig as Host
 
 
 def jpeg_tree(root: Path, n: int = 12, size: int = 96, seed: int = 0) -> Path:

@@ -41,7 +41,7 @@ class Role:
 
     def __enter__(self) -> "Role":
         if not self.host.is_local:
-            from .connections import connect
+            from .hosts.connection import connect
 
             self.conn = connect(self.host, self.known_hosts)
         return self
@@ -61,7 +61,7 @@ class Role:
                 Path(self.host.target_home).mkdir(parents=True, exist_ok=True)
                 self._home = self.host.target_home
             else:
-                from .transfer import qpath, run_remote
+                from .hosts.streams import qpath, run_remote
 
                 q = qpath(self.host.target_home)
                 self._home = run_remote(self.conn, f"mkdir -p {q} && cd {q} && pwd", what="target_home").strip()
@@ -99,7 +99,7 @@ class Role:
             proc = subprocess.run([sys.executable, "-", *args], input=UNPACK.read_bytes(), capture_output=True)
             code, out, err = proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace")
         else:
-            from .transfer import qpath
+            from .hosts.streams import qpath
 
             script = f"{self.home()}/.dlimgmgr/unpack.py"
             self._mkdir(posixpath.dirname(script))
@@ -115,7 +115,7 @@ class Role:
         return out.strip()
 
     def _mkdir(self, path: str) -> None:
-        from .transfer import qpath, run_remote
+        from .hosts.streams import qpath, run_remote
 
         run_remote(self.conn, f"mkdir -p {qpath(path)}", what="mkdir")
 
@@ -126,7 +126,7 @@ class Role:
         if self.conn is None:
             # Inherited stdout/stderr: the trainer's lines appear as it prints them.
             return subprocess.call(command, shell=True, cwd=home, env={**os.environ, **env}, stdin=subprocess.DEVNULL)
-        from .transfer import qpath
+        from .hosts.streams import qpath
 
         exports = "".join(f"export {k}={qpath(v)}; " for k, v in env.items())
         return self.conn.run(f"cd {qpath(home)} && {exports}{command}", warn=True, pty=False, in_stream=False).exited

@@ -12,9 +12,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import connections, transfer
+from .hosts import connection as connections, keys, streams as transfer
 from .errors import UserError
-from .hosts import Host, Hosts
+from .hosts.config import HostConfig as Host, HostsFile as Hosts
 
 OK, FAIL, SKIP = "ok", "FAIL", "-"
 COLUMNS = ("reachable", "key", "auth", "home", "python")
@@ -57,20 +57,20 @@ def check_host(host: Host, known_hosts: Path, timeout: float = 10) -> HostCheck:
         r.update(reachable=OK, key=SKIP, auth=SKIP)
     else:
         try:
-            key = connections.fetch_host_key(host.host, host.port, timeout=timeout)
+            key = keys.fetch_host_key(host.host, host.port, timeout=timeout)
             r["reachable"] = OK
         except UserError as exc:
             chk.fail("reachable", f"{host.label}: {str(exc).split(': ', 1)[-1]}")
             for col in COLUMNS[1:]:
                 r[col] = SKIP
             return chk
-        recorded = connections.recorded_keys(known_hosts, host.host, host.port)
+        recorded = keys.recorded_keys(known_hosts, host.host, host.port)
         if any(k.get_name() == key.get_name() and k.asbytes() == key.asbytes() for k in recorded):
             r["key"] = OK
         else:
             changed = any(k.get_name() == key.get_name() for k in recorded)
             port = f" --port {host.port}" if host.port != 22 else ""
-            chk.fail("key", f"{host.label}: host key {connections.fingerprint(key)} "
+            chk.fail("key", f"{host.label}: host key {keys.fingerprint(key)} "
                             f"{'CHANGED from the one in' if changed else 'not in'} {known_hosts}; check it, then run: "
                             f"inv dlimgmgr.trust {host.host}{port}")
             r.update(auth=SKIP, home=SKIP, python=SKIP)

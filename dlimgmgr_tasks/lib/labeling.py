@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checks, voc
-from .connections import label
+from .hosts.connection import label
 from .errors import UserError
 from .files import atomic_write
 from .hashing import sha256_bytes, sha256_file
@@ -74,7 +74,7 @@ def _file_sha(path: Path) -> str | None:
 @contextmanager
 def labeling_side(hosts):
     """(where, target_home) of the imglabeling role from a loaded hosts file; closes the connection."""
-    from .connections import where as open_where
+    from .hosts.connection import where as open_where
 
     host = hosts.one("imglabeling")
     where = open_where(host, hosts.known_hosts)
@@ -129,7 +129,7 @@ def _prelabels(project: Project) -> dict[str, str]:
 
 def remote_listing(where, folder: str) -> dict[str, str] | None:
     """{relative path: sha256} of the images/XMLs under `folder` there; None when it does not exist."""
-    from .transfer import qpath, run_remote
+    from .hosts.streams import qpath, run_remote
 
     out = run_remote(where, _LIST.replace("@DIR@", qpath(folder)), what=f"listing {folder}")
     if out.strip() == MISSING:
@@ -263,7 +263,7 @@ def push(project: Project, where, home: str) -> PushResult:
 
 def _send(project: Project, where, folder: str, names: list[str], classes: bytes | None) -> None:
     """One transfer of the named master files + the class list (staged by hard links: no copy)."""
-    from .transfer import push_tree
+    from .hosts.streams import push_tree
 
     stage = Path(tempfile.mkdtemp(prefix="dlimgmgr-push."))
     try:
@@ -397,7 +397,7 @@ class PullResult:
 
 def pull(project: Project, where, home: str) -> PullResult:
     """Take every valid changed labeling-side XML into master; refuse broken ones; keep conflicts beside."""
-    from .transfer import pull_tree
+    from .hosts.streams import pull_tree
 
     folder = remote_master(home, project.name)
     result = PullResult(project.name, _place(where, folder))

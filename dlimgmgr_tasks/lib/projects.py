@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -34,8 +34,14 @@ def check_name(name: str) -> str:
     return name
 
 
-def projects_dir(root: Path) -> Path:
-    return Path(root) / "projects"
+def _workspace(where):
+    """A Workspace, given one (or, for now, a checkout's root path)."""
+    from .workspace import Workspace
+    return where if isinstance(where, Workspace) else Workspace.at(where)
+
+
+def projects_dir(where) -> Path:
+    return _workspace(where).projects_dir
 
 
 def is_image(path: Path) -> bool:
@@ -47,6 +53,7 @@ class Project:
     name: str
     dir: Path
     config: dict
+    workspace: object = field(default=None, repr=False, compare=False)  # lib.workspace.Workspace
 
     @property
     def master(self) -> Path:
@@ -134,13 +141,14 @@ def _validate(path: Path, data) -> dict:
     return data
 
 
-def load(root: Path, name: str) -> Project:
-    """Load projects/NAME; a missing or invalid project is a UserError naming the fix."""
+def load(where, name: str) -> Project:
+    """Load projects/NAME of a workspace; a missing or invalid project is a UserError naming the fix."""
     check_name(name)
-    pdir = projects_dir(root) / name
+    ws = _workspace(where)
+    pdir = ws.projects_dir / name
     path = pdir / "project.yaml"
     if not path.is_file():
-        known = ", ".join(list_names(root)) or "none yet"
+        known = ", ".join(list_names(ws)) or "none yet"
         raise UserError(f"project {name!r} not found ({path} is missing); known projects: {known}; "
                         f"create it with: inv dlimgmgr.new {name}")
     try:
@@ -148,18 +156,19 @@ def load(root: Path, name: str) -> Project:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise UserError(f"{path}: not valid YAML ({first}); fix the file") from None
-    return Project(name, pdir, _validate(path, data))
+    return Project(name, pdir, _validate(path, data), ws)
 
 
-def list_names(root: Path) -> list[str]:
-    pdir = projects_dir(root)
+def list_names(where) -> list[str]:
+    pdir = projects_dir(where)
     if not pdir.is_dir():
         return []
     return sorted(p.name for p in pdir.iterdir()
                   if p.name not in RESERVED and (p / "project.yaml").is_file() and NAME_RE.fullmatch(p.name))
 
 
-def load_many(root: Path, names=None) -> list[Project]:
+def load_many(where, names=None) -> list[Project]:
     """The named projects, or every project when none is named."""
-    names = list(names) if names else list_names(root)
-    return [load(root, n) for n in names]
+    ws = _workspace(where)
+    names = list(names) if names else list_names(ws)
+    return [load(ws, n) for n in names]

@@ -97,7 +97,7 @@ def local_manifest(root: Path, scope) -> dict[str, str]:
 
 def _probe_script(home: str, scope, names) -> str:
     """Prints nproc, then NUL-separated `sha256  path` of what the host has in the scope."""
-    from .transfer import qpath
+    from .hosts.streams import qpath
     prune = " -o ".join([*(f"-name {n}" for n in SKIP_NAMES), "-name '.build.*'", "-name '*.incoming.*'",
                          *(f"-path {shlex.quote(f'projects/{n}/build')}" for n in names)])
     stale = "".join(f"find {shlex.quote(f'projects/{n}')} -maxdepth 1 -name '{REMOTE_STAGING}*' "
@@ -110,7 +110,7 @@ def _probe_script(home: str, scope, names) -> str:
 
 def sync(where, home: str, root: Path, names) -> tuple[int, list[str], list[str]]:
     """Make target_home hold exactly our copy of the scope; return (host's cores, sent, removed)."""
-    from .transfer import push_tree, qpath, run_remote
+    from .hosts.streams import push_tree, qpath, run_remote
     scope = sync_scope(root, names)
     mine = local_manifest(root, scope)
     out = run_remote(where, _probe_script(home, scope, names), what="listing target_home")
@@ -177,7 +177,7 @@ def fetch_share(where, remote_dir, staging: Path, tag: str, label: str) -> list[
     """Stream a host's share folder into staging (one tar stream) and check every JPEG's sha256.
 
     remote_dir None: the share was written straight into staging (a local host)."""
-    from .transfer import pull_tree
+    from .hosts.streams import pull_tree
     if remote_dir is not None:
         pull_tree(where, remote_dir, staging)
     records_path = staging / RECORDS.format(tag)
@@ -215,7 +215,7 @@ class _Host:
 
 def python_word(host) -> str:
     """The host's python as a shell word, valid after `cd target_home`."""
-    from .transfer import qpath
+    from .hosts.streams import qpath
     if host.is_local:
         return shlex.quote(host.python_path or sys.executable)
     return qpath(host.python or "python3")
@@ -262,7 +262,7 @@ class RemoteBuilder:
     # -- per host steps (each runs in that host's thread)
 
     def _prepare(self, h: _Host, root: Path, name: str) -> None:
-        from . import connections
+        from .hosts import connection as connections
         if h.host.is_local:
             h.cores = h.host.jobs or os.cpu_count() or 1
         else:
@@ -275,7 +275,7 @@ class RemoteBuilder:
             h.cores = self.jobs
 
     def _run_share(self, h: _Host, root: Path, project, size, items, staging: Path, tag: str) -> list[dict]:
-        from .transfer import qpath, run_remote
+        from .hosts.streams import qpath, run_remote
         start = time.monotonic()
         local = h.host.is_local
         rel = f"projects/{project.name}/{REMOTE_STAGING}{tag}"
@@ -414,8 +414,8 @@ def build_projects(root, names, profile, hosts, known_hosts, jobs: int = 0, forc
 
 def compose(root, project, size, host, known_hosts) -> str:
     """Compose on a remote dataaug host and bring the carriers, their XML and .prelabels.json back."""
-    from . import connections
-    from .transfer import pull_tree, run_remote
+    from .hosts import connection as connections
+    from .hosts.streams import pull_tree, run_remote
     root = Path(root)
     conn = connections.connect(host, known_hosts)
     try:
@@ -436,7 +436,7 @@ def compose(root, project, size, host, known_hosts) -> str:
 
 
 def _q(path: str) -> str:
-    from .transfer import qpath
+    from .hosts.streams import qpath
     return qpath(path)
 
 
@@ -445,8 +445,9 @@ def _q(path: str) -> str:
 def prepare(root, host, known_hosts, base_python: str = "python3", pip_args: str = "") -> str:
     """Sync the framework to a dataaug host; without python: configured, make target_home/.venv from
     requirements.txt. Checks the host's library versions match ours either way."""
-    from . import build, connections
-    from .transfer import run_remote
+    from . import build
+    from .hosts import connection as connections
+    from .hosts.streams import run_remote
     if host.is_local:
         return f"{host.label}: local, nothing to prepare"
     conn = connections.connect(host, known_hosts)

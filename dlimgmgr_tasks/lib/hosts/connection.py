@@ -4,22 +4,17 @@ Fabric 3 gives every Connection paramiko's AutoAddPolicy and loads no known_host
 (fabric#1804, #2071): any key is accepted. `connect(host, known_hosts)` returns a
 `HostConnection` whose client loads the hosts file's known_hosts and rejects a key it does
 not find there; every failure to open becomes a one-line UserError naming role, host and fix.
-`fetch_host_key`, `fingerprint` and `add_known_host` back `inv dlimgmgr.trust`.
-
-`where` in this package means either a Connection (remote) or None / "local" (this machine):
-`is_remote(where)` and `label(where)` let the same code serve `host: local`.
+lib.hosts.ssh.SshHost is its one user outside this package.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import socket
 from pathlib import Path
 
-from .errors import UserError
-from .hosts import Host
+from ..errors import UserError
+from .config import HostConfig
+from .keys import CONNECT_TIMEOUT, fingerprint, known_hosts_name
 
-CONNECT_TIMEOUT = 10
 # Loopback measurements (issue 6): aes128-gcm moves bulk data fastest through paramiko.
 CIPHERS_FIRST = ("aes128-gcm@openssh.com", "aes256-gcm@openssh.com")
 
@@ -38,15 +33,8 @@ def label(where) -> str:
     return "this machine"
 
 
-def known_hosts_name(hostname: str, port: int) -> str:
-    """The name OpenSSH and paramiko look a host up by in known_hosts."""
-    return hostname if port == 22 else f"[{hostname}]:{port}"
 
 
-def fingerprint(key) -> str:
-    """SHA256:... exactly as `ssh-keygen -lf` prints it."""
-    digest = hashlib.sha256(key.asbytes()).digest()
-    return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
 
 
 def _transport_factory(sock, **kw):
@@ -59,7 +47,7 @@ def _transport_factory(sock, **kw):
     return t
 
 
-def _trust_hint(host: Host, known_hosts: Path) -> str:
+def _trust_hint(host: HostConfig, known_hosts: Path) -> str:
     port = f" --port {host.port}" if host.port != 22 else ""
     return f"inv dlimgmgr.trust {host.host}{port}"
 
@@ -81,7 +69,7 @@ def _make_classes():
     class HostConnection(Connection):
         """A Connection that checks host keys and fails with one clear line."""
 
-        def __init__(self, host: Host, known_hosts: Path, timeout: float = CONNECT_TIMEOUT, config=None):
+        def __init__(self, host: HostConfig, known_hosts: Path, timeout: float = CONNECT_TIMEOUT, config=None):
             kwargs = {"transport_factory": _transport_factory, "banner_timeout": timeout, "auth_timeout": timeout}
             if host.key_file:
                 kwargs["key_filename"] = [host.key_file]
@@ -151,77 +139,25 @@ def _classes():
     return _CLASSES
 
 
-def connection(host: Host, known_hosts, timeout: float = CONNECT_TIMEOUT, config=None):
+def connection(host: HostConfig, known_hosts, timeout: float = CONNECT_TIMEOUT, config=None):
     """A HostConnection for `host` (not opened yet: Fabric opens it on first use)."""
     if host.is_local:
         raise ValueError(f"{host.label} is local: no connection")
     return _classes()[2](host, Path(known_hosts), timeout=timeout, config=config)
 
 
-def connect(host: Host, known_hosts, timeout: float = CONNECT_TIMEOUT, config=None):
+def connect(host: HostConfig, known_hosts, timeout: float = CONNECT_TIMEOUT, config=None):
     """An opened HostConnection, or a UserError that names role, host and the fix."""
     conn = connection(host, known_hosts, timeout=timeout, config=config)
     conn.open()
     return conn
 
 
-def where(host: Host, known_hosts, timeout: float = CONNECT_TIMEOUT):
+def where(host: HostConfig, known_hosts, timeout: float = CONNECT_TIMEOUT):
     """`None` for a local host, else an opened connection: the first argument of the transfer functions."""
     return None if host.is_local else connect(host, known_hosts, timeout=timeout)
 
 
-def fetch_host_key(hostname: str, port: int = 22, timeout: float = CONNECT_TIMEOUT):
-    """The host key the server at hostname:port offers (no authentication, nothing trusted)."""
-    import paramiko
-
-    try:
-        sock = socket.create_connection((hostname, port), timeout=timeout)
-    except socket.gaierror:
-        raise UserError(f"host {hostname}: unknown host name; check the spelling") from None
-    except (socket.timeout, TimeoutError):
-        raise UserError(f"host {hostname}:{port}: timed out; check the host is up and the port") from None
-    except ConnectionRefusedError:
-        raise UserError(f"host {hostname}:{port}: connection refused; is sshd running there, and is port {port} "
-                        "right in the hosts file?") from None
-    except OSError as exc:
-        raise UserError(f"host {hostname}:{port}: cannot connect ({exc.strerror or exc}); check the network "
-                        "and the hosts file") from None
-    t = paramiko.Transport(sock)
-    try:
-        t.banner_timeout = timeout
-        t.start_client(timeout=timeout)
-        return t.get_remote_server_key()
-    except (paramiko.SSHException, EOFError, OSError) as exc:
-        raise UserError(f"host {hostname}:{port}: SSH handshake failed ({exc}); is it an SSH server?") from None
-    finally:
-        t.close()
 
 
-def recorded_keys(known_hosts, hostname: str, port: int = 22) -> list:
-    """Keys known_hosts already holds for hostname:port (hashed names included)."""
-    import paramiko
 
-    path = Path(known_hosts)
-    if not path.exists():
-        return []
-    keys = paramiko.HostKeys()
-    keys.load(str(path))
-    entry = keys.lookup(known_hosts_name(hostname, port))
-    return list(entry.values()) if entry else []
-
-
-def add_known_host(known_hosts, hostname: str, port: int, key) -> Path:
-    """Add `key` for hostname:port to known_hosts, replacing other keys of the same type for that name.
-    Written to a temp file, then renamed: a crash never leaves half a known_hosts."""
-    path = Path(known_hosts)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    name = known_hosts_name(hostname, port)
-    old = path.read_text().splitlines(keepends=True) if path.exists() else []
-    kept = [ln for ln in old if not (ln.split()[:2] == [name, key.get_name()] if ln.strip() else False)]
-    if kept and not kept[-1].endswith("\n"):
-        kept[-1] += "\n"
-    kept.append(f"{name} {key.get_name()} {key.get_base64()}\n")
-    from .files import atomic_write
-
-    atomic_write(path, "".join(kept).encode(), mode=path.stat().st_mode & 0o777 if path.exists() else 0o644)
-    return path

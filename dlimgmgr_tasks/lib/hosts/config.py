@@ -1,9 +1,9 @@
 """hosts.yaml: which machine plays each role, and how to log in there.
 
 `load_hosts(path)` reads and validates the file (and the git-ignored secrets file beside it)
-and returns `Hosts`; `Hosts.role(name)` gives that role's `Host` entries. A password is never
+and returns `HostsFile`; `HostsFile.role(name)` gives that role's `HostConfig` entries. A password is never
 written in hosts.yaml: `password_env` names an environment variable, or a key of the secrets
-file (mode 0600 enforced), whose value is the password. A Host never shows its password in
+file (mode 0600 enforced), whose value is the password. A HostConfig never shows its password in
 its repr, so it stays out of logs and tracebacks.
 """
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import UserError
-from .projects import load_yaml
+from ..errors import UserError
+from ..projects import load_yaml
 
 ROLES = ("dataaug", "imglabeling", "pytorch")
 LOCAL = "local"
@@ -29,7 +29,7 @@ DEFAULT_REMOTE_HOME = "dlimgmgr"
 
 
 @dataclass(frozen=True)
-class Host:
+class HostConfig:
     role: str
     host: str                       # "local" or a host name / address
     target_home: str                # local: absolute, ~ expanded; remote: as written (relative = login dir)
@@ -76,22 +76,22 @@ class Host:
 
 
 @dataclass(frozen=True)
-class Hosts:
+class HostsFile:
     path: Path
     known_hosts: Path
     roles: dict
     secrets_path: Path | None = None
 
-    def role(self, name: str) -> list[Host]:
+    def role(self, name: str) -> list[HostConfig]:
         if name not in self.roles:
             raise UserError(f"{self.path}: unknown role {name!r}; roles are {', '.join(ROLES)}")
         return list(self.roles[name])
 
-    def one(self, name: str) -> Host:
+    def one(self, name: str) -> HostConfig:
         """The single host of a role that has exactly one (imglabeling, pytorch)."""
         return self.role(name)[0]
 
-    def all(self) -> list[Host]:
+    def all(self) -> list[HostConfig]:
         return [h for name in ROLES for h in self.roles[name]]
 
 
@@ -135,7 +135,7 @@ def _local(p: str, base: Path) -> str:
 
 
 def _host(path: Path, role: str, index: int, where: str, raw, base: Path, secrets: dict,
-          secrets_path: Path) -> Host:
+          secrets_path: Path) -> HostConfig:
     if isinstance(raw, str):
         raw = {"host": raw}
     if not isinstance(raw, dict):
@@ -176,13 +176,13 @@ def _host(path: Path, role: str, index: int, where: str, raw, base: Path, secret
     if env:
         password = os.environ.get(env) or secrets.get(env)
     key_file = raw.get("key_file")
-    return Host(role=role, host=host, target_home=home, port=port, user=raw.get("user"),
+    return HostConfig(role=role, host=host, target_home=home, port=port, user=raw.get("user"),
                 key_file=_local(key_file, base) if key_file else None, password_env=env,
                 python=raw.get("python"), dataset_dir=dataset_dir, train_command=raw.get("train_command"),
                 jobs=jobs, index=index, password=password)
 
 
-def load_hosts(path, root=None, secrets_path=None) -> Hosts:
+def load_hosts(path, root=None, secrets_path=None) -> HostsFile:
     """Read and validate hosts.yaml. `root` (default: the file's folder) is the local dataaug home
     and the base of relative local paths; `secrets_path` defaults to secrets.yaml beside the file."""
     path = Path(path)
@@ -220,5 +220,5 @@ def load_hosts(path, root=None, secrets_path=None) -> Hosts:
             _host(path, role, i, f"roles.{role}" + (f"[{i}]" if isinstance(raw, list) else ""), e, base, secrets,
                   secrets_path)
             for i, e in enumerate(entries))
-    return Hosts(path=path, known_hosts=Path(_local(known, base)), roles=roles,
+    return HostsFile(path=path, known_hosts=Path(_local(known, base)), roles=roles,
                  secrets_path=secrets_path if secrets_path.exists() else None)

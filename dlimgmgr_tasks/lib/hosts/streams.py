@@ -26,8 +26,8 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .connections import is_remote, label
-from .errors import UserError
+from .connection import is_remote, label
+from ..errors import UserError
 
 CHUNK = 1 << 20
 # A bigger channel window and packets than paramiko's defaults keep loopback/LAN links full.
@@ -47,7 +47,7 @@ def qpath(path: str) -> str:
     return shlex.quote(path)
 
 
-def _tail(text: str) -> str:
+def tail(text: str) -> str:
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     return lines[-1] if lines else "no message"
 
@@ -68,7 +68,7 @@ def run_remote(where, cmd: str, *, what: str | None = None, timeout: float | Non
             raise UserError(f"{label(where)}: {what} took longer than {timeout}s; stopped") from None
         code, out, err = res.returncode, res.stdout, res.stderr
     if code != 0:
-        raise UserError(f"{label(where)}: {what} failed (exit {code}): {_tail(err or out)}")
+        raise UserError(f"{label(where)}: {what} failed (exit {code}): {tail(err or out)}")
     return out
 
 
@@ -142,7 +142,7 @@ def _commit_local(tmp: Path, dest: Path, replace: bool) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _copy_local(src: Path, dest: Path, paths, replace: bool) -> dict[str, int]:
+def copy_tree(src: Path, dest: Path, paths, replace: bool) -> dict[str, int]:
     expected = _listing(src, paths)
     tmp = _local_tmp(dest)
     try:
@@ -164,7 +164,7 @@ def _finish_tar(proc: subprocess.Popen, errfile, what: str) -> None:
     code = proc.wait()
     if code != 0:
         errfile.seek(0)
-        raise UserError(f"this machine: {what} failed (exit {code}): {_tail(errfile.read().decode(errors='replace'))}")
+        raise UserError(f"this machine: {what} failed (exit {code}): {tail(errfile.read().decode(errors='replace'))}")
 
 
 # ---------------------------------------------------------------- remote side
@@ -221,7 +221,7 @@ def push_tree(where, local_dir, remote_dir, paths=None, replace: bool = False, p
     `progress(bytes_so_far)` is called after each chunk (for a progress bar)."""
     local_dir = Path(local_dir)
     if not is_remote(where):
-        return _copy_local(local_dir, Path(os.path.expanduser(str(remote_dir))), paths, replace)
+        return copy_tree(local_dir, Path(os.path.expanduser(str(remote_dir))), paths, replace)
     expected = _listing(local_dir, paths)
     remote_dir = str(remote_dir).rstrip("/") or "/"
     parent, name = posixpath.split(remote_dir)
@@ -262,7 +262,7 @@ def push_tree(where, local_dir, remote_dir, paths=None, replace: bool = False, p
         t_err.join()
         if code != 0:
             raise UserError(f"{label(where)}: receiving into {remote_dir} failed (exit {code}): "
-                            f"{_tail(b''.join(err).decode(errors='replace'))}; the old files are untouched")
+                            f"{tail(b''.join(err).decode(errors='replace'))}; the old files are untouched")
         text = b"".join(out).decode(errors="replace")
         tmp, _, listing = text.partition("\n")
         try:
@@ -283,7 +283,7 @@ def pull_tree(where, remote_dir, local_dir, paths=None, replace: bool = False, p
     """Fetch remote_dir (or the given paths under it) into local_dir; return {path: size} received."""
     local_dir = Path(local_dir)
     if not is_remote(where):
-        return _copy_local(Path(os.path.expanduser(str(remote_dir))), local_dir, paths, replace)
+        return copy_tree(Path(os.path.expanduser(str(remote_dir))), local_dir, paths, replace)
     members = " ".join(shlex.quote(str(p)) for p in paths) if paths else "."
     if paths is not None and not paths:
         raise ValueError("paths is empty")
@@ -311,7 +311,7 @@ def pull_tree(where, remote_dir, local_dir, paths=None, replace: bool = False, p
         t_err.join()
         errtext = b"".join(err).decode(errors="replace")
         if code != 0:
-            msg = _tail("\n".join(ln for ln in errtext.splitlines() if "\t" not in ln) or errtext)
+            msg = tail("\n".join(ln for ln in errtext.splitlines() if "\t" not in ln) or errtext)
             raise UserError(f"{label(where)}: sending {remote_dir} failed (exit {code}): {msg}; "
                             f"{local_dir} is untouched")
         _finish_tar(proc, errfile, f"tar extracting into {local_dir}")

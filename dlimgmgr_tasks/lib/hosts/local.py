@@ -1,0 +1,106 @@
+"""LocalHost: a role played by this machine (`host: local`), no SSH.
+
+Commands run under `sh -c`; trees are copied into a temp folder beside their destination,
+checked, then renamed into place, exactly as an SSH transfer lands.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ..errors import UserError
+from . import parse_sha256s, sha256s_script
+from .config import HostConfig
+from .streams import copy_tree, tail
+
+
+class LocalHost:
+    def __init__(self, config: HostConfig):
+        self.config = config
+        self._home_made = False
+
+    def __enter__(self) -> "LocalHost":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<LocalHost {self.label}>"
+
+    def close(self) -> None:
+        pass
+
+    @property
+    def label(self) -> str:
+        return self.config.label
+
+    @property
+    def home(self) -> str:
+        home = self.config.target_home
+        if not self._home_made:
+            try:
+                Path(home).mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise UserError(f"{self.label}: cannot make target_home {home} ({exc.strerror}); "
+                                f"fix target_home in the hosts file or the folder's permissions") from None
+            self._home_made = True
+        return home
+
+    @property
+    def python(self) -> str:
+        return shlex.quote(self.config.python_path or sys.executable)
+
+    def path(self, *parts: str) -> str:
+        return self.config.path(*parts)
+
+    def quote(self, path: str) -> str:
+        return shlex.quote(os.path.expanduser(str(path)))
+
+    def run(self, command: str, *, what: str | None = None, timeout: float | None = None,
+            input: bytes | None = None) -> str:
+        what = what or command.split()[0]
+        try:
+            res = subprocess.run(["sh", "-c", command], capture_output=True, timeout=timeout, input=input,
+                                 stdin=None if input is not None else subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise UserError(f"{self.label}: {what} took longer than {timeout:g}s; stopped") from None
+        out, err = res.stdout.decode(errors="replace"), res.stderr.decode(errors="replace")
+        if res.returncode != 0:
+            raise UserError(f"{self.label}: {what} failed (exit {res.returncode}): {tail(err or out)}")
+        return out
+
+    def stream(self, command: str, *, env: dict | None = None) -> int:
+        sys.stdout.flush()
+        # Inherited stdout/stderr: the command's lines appear as it prints them.
+        return subprocess.call(["sh", "-c", command], cwd=self.home, env={**os.environ, **(env or {})},
+                               stdin=subprocess.DEVNULL)
+
+    def push_tree(self, local_dir, dest: str, paths=None, replace: bool = False) -> dict[str, int]:
+        return copy_tree(Path(local_dir), Path(os.path.expanduser(str(dest))), paths, replace)
+
+    def pull_tree(self, src: str, local_dir, paths=None, replace: bool = False) -> dict[str, int]:
+        return copy_tree(Path(os.path.expanduser(str(src))), Path(local_dir), paths, replace)
+
+    def put_file(self, local, dest: str) -> None:
+        dest = os.path.expanduser(str(dest))
+        tmp = f"{os.path.dirname(dest)}/.{os.path.basename(dest)}.part-{os.getpid()}"
+        try:
+            shutil.copyfile(local, tmp)
+            os.replace(tmp, dest)
+        except OSError as exc:
+            raise UserError(f"{self.label}: cannot write {dest} ({exc.strerror}); check target_home "
+                            f"in the hosts file and the free space there") from None
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    def sha256s(self, folder: str, *, prune: tuple[str, ...] = ()) -> dict[str, str] | None:
+        out = self.run(sha256s_script(self.quote(folder), prune), what=f"listing {folder}")
+        return parse_sha256s(out)
+
+    def cores(self) -> int:
+        return self.config.jobs or os.cpu_count() or 1

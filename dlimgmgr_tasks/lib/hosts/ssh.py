@@ -1,0 +1,156 @@
+"""SshHost: a role played by another machine, reached over one host-key-checked SSH connection.
+
+The connection opens on first use (so a plan or a skipped build never connects) and every
+failure to open is one line naming role, host and the fix (lib.hosts.connection). Commands run
+on their own session channel: stdin bytes are sent in bulk (never Invoke's byte-per-loop
+in_stream), stdout and stderr are read by two threads so neither can block the other.
+"""
+from __future__ import annotations
+
+import posixpath
+import secrets
+import sys
+import threading
+from pathlib import Path
+
+from ..errors import UserError
+from . import parse_sha256s, sha256s_script
+from .config import HostConfig
+from .connection import CONNECT_TIMEOUT, connection
+from .streams import CHUNK, pull_tree, push_tree, qpath, tail
+
+
+class SshHost:
+    def __init__(self, config: HostConfig, known_hosts, timeout: float | None = None):
+        self.config = config
+        self.known_hosts = Path(known_hosts)
+        self.timeout = timeout or CONNECT_TIMEOUT
+        self._conn = None
+        self._home = None
+
+    def __enter__(self) -> "SshHost":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<SshHost {self.label}>"
+
+    @property
+    def conn(self):
+        """The opened Fabric connection (opened here, once)."""
+        if self._conn is None:
+            conn = connection(self.config, self.known_hosts, timeout=self.timeout)
+            conn.open()
+            self._conn = conn
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    @property
+    def label(self) -> str:
+        return self.config.label
+
+    @property
+    def home(self) -> str:
+        """target_home as an absolute path there (SFTP expands no ~), made if missing."""
+        if self._home is None:
+            q = qpath(self.config.target_home)
+            self._home = self.run(f"mkdir -p -- {q} && cd -- {q} && pwd", what="target_home").strip()
+        return self._home
+
+    @property
+    def python(self) -> str:
+        return qpath(self.config.python_path or "python3")
+
+    def path(self, *parts: str) -> str:
+        return self.config.path(*parts)
+
+    def quote(self, path: str) -> str:
+        return qpath(path)
+
+    # -- commands
+
+    def run(self, command: str, *, what: str | None = None, timeout: float | None = None,
+            input: bytes | None = None) -> str:
+        what = what or command.split()[0]
+        chan = self.conn.transport.open_session()
+        try:
+            chan.exec_command(command)
+            out, err = _Reader(chan.recv), _Reader(chan.recv_stderr)
+            if input:
+                chan.sendall(input)
+            chan.shutdown_write()
+            if not chan.status_event.wait(timeout):
+                raise UserError(f"{self.label}: {what} took longer than {timeout:g}s; stopped")
+            code = chan.recv_exit_status()
+            stdout, stderr = out.text(), err.text()
+        finally:
+            chan.close()
+        if code != 0:
+            raise UserError(f"{self.label}: {what} failed (exit {code}): {tail(stderr or stdout)}")
+        return stdout
+
+    def stream(self, command: str, *, env: dict | None = None) -> int:
+        exports = "".join(f"export {k}={qpath(v)}; " for k, v in (env or {}).items())
+        sys.stdout.flush()
+        return self.conn.run(f"cd {qpath(self.home)} && {exports}{command}", warn=True, pty=False,
+                             in_stream=False).exited
+
+    # -- files
+
+    def push_tree(self, local_dir, dest: str, paths=None, replace: bool = False) -> dict[str, int]:
+        return push_tree(self.conn, local_dir, dest, paths=paths, replace=replace)
+
+    def pull_tree(self, src: str, local_dir, paths=None, replace: bool = False) -> dict[str, int]:
+        return pull_tree(self.conn, src, local_dir, paths=paths, replace=replace)
+
+    def put_file(self, local, dest: str) -> None:
+        tmp = f"{posixpath.dirname(dest)}/.{posixpath.basename(dest)}.part-{secrets.token_hex(4)}"
+        sftp = self.conn.sftp()
+        try:
+            sftp.put(str(local), tmp)
+            sftp.posix_rename(tmp, dest)
+        except OSError as exc:
+            try:
+                sftp.remove(tmp)
+            except OSError:
+                pass
+            raise UserError(f"{self.label}: cannot write {dest} ({exc}); check target_home and the free space "
+                            f"there") from None
+
+    def sha256s(self, folder: str, *, prune: tuple[str, ...] = ()) -> dict[str, str] | None:
+        out = self.run(sha256s_script(qpath(folder), prune), what=f"listing {folder}")
+        return parse_sha256s(out)
+
+    def cores(self) -> int:
+        if self.config.jobs:
+            return self.config.jobs
+        try:
+            return max(1, int(self.run("nproc 2>/dev/null || echo 1", what="nproc").strip()))
+        except ValueError:
+            return 1
+
+
+class _Reader:
+    """Reads one of a channel's streams to its end in a thread."""
+
+    def __init__(self, recv):
+        self._chunks: list[bytes] = []
+        self._thread = threading.Thread(target=self._run, args=(recv,), daemon=True)
+        self._thread.start()
+
+    def _run(self, recv) -> None:
+        while True:
+            data = recv(CHUNK)
+            if not data:
+                return
+            self._chunks.append(data)
+
+    def text(self) -> str:
+        self._thread.join()
+        return b"".join(self._chunks).decode(errors="replace")
