@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+import invoke
 from invoke import Exit
 
 from .lib.errors import UserError
@@ -66,6 +67,42 @@ def jobs(c, value: int | None) -> int:
     return n if n > 0 else (os.cpu_count() or 1)
 
 
+# One vocabulary of flags for every task: the same option has the same short flag and type
+# everywhere (flags default to None so that config can fill them, and Invoke would otherwise
+# show a None-default flag as STRING).
+SHORT_FLAGS = {"profile": "o", "project": "p", "name": "n", "jobs": "j", "force": "f", "build": "b",
+               "limit": "l", "timeout": "t", "seed": "s", "remap": "m", "projects": "P", "source": "S",
+               "yes": "y", "port": "r", "each": "e", "json": "J", "format": "F"}
+FLAG_KINDS = {"jobs": int, "limit": int, "seed": int, "port": int, "timeout": float, "train": float,
+              "val": float, "test": float}
+
+
+class DlTask(invoke.Task):
+    """An Invoke task whose flags take their short name and type from the tables above."""
+
+    def arg_opts(self, name, default, taken_names):
+        opts = super().arg_opts(name, default, taken_names)
+        long_name = opts["names"][0]
+        short = SHORT_FLAGS.get(name)
+        opts["names"] = [long_name] + ([short] if short and short not in taken_names else [])
+        if name in FLAG_KINDS and "kind" not in opts:
+            opts["kind"] = FLAG_KINDS[name]
+        return opts
+
+
+def task(*args, **kwargs):
+    """@task for this collection: DlTask flags, and UserError/OSError mapped to one line, exit 1."""
+    kwargs.setdefault("klass", DlTask)
+    if len(args) == 1 and callable(args[0]) and not kwargs.get("help"):
+        return invoke.task(user_errors(args[0]), klass=DlTask)
+    return lambda fn: invoke.task(**kwargs)(user_errors(fn))
+
+
+def is_dry(c) -> bool:
+    """`inv --dry TASK`: every task that changes something prints its plan and changes nothing."""
+    return bool(c.config.run.dry)
+
+
 def user_errors(fn):
     """Turn a UserError into Invoke's Exit: one line on stderr, exit code 1, no traceback."""
     @functools.wraps(fn)
@@ -74,11 +111,20 @@ def user_errors(fn):
             return fn(*args, **kwargs)
         except UserError as exc:
             raise Exit(f"error: {exc}", code=1) from None
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError):
+                _quiet_stdout()
+                raise Exit(code=1) from None
+            # A full disk, a read-only folder, a permission: one line naming the path, no traceback.
+            where = exc.filename or "a file"
+            raise Exit(f"error: {where}: {exc.strerror or exc}; free space or fix the permissions, then run "
+                       f"it again (the previous state was left in place)", code=1) from None
         except KeyboardInterrupt:
             raise Exit("interrupted; the previous state was left in place", code=130) from None
-        except BrokenPipeError:
-            # Output piped into `head` that closed early: stop quietly, as command-line tools do
-            # (stdout now goes nowhere, so the final flush at exit cannot raise again).
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise Exit(code=1) from None
     return wrapper
+
+
+def _quiet_stdout() -> None:
+    # Output piped into `head` that closed early: stop quietly, as command-line tools do
+    # (stdout now goes nowhere, so the final flush at exit cannot raise again).
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
