@@ -63,6 +63,14 @@ class Scan:
     def image_paths(self) -> list[str]:
         return [os.path.join(self.folder, name) for name in self.images]
 
+    def images_with_annotations(self) -> list[tuple[str, str | None]]:
+        """Every image path, by name, with its stem's annotation path (None when it has none)."""
+        out = []
+        for name in self.images:
+            pair = self.pair(os.path.splitext(name)[0])
+            out.append((os.path.join(self.folder, name), pair.xml_path))
+        return out
+
 
 def is_image_name(name: str) -> bool:
     return not name.startswith(".") and os.path.splitext(name)[1].lower() in IMAGE_EXTS
