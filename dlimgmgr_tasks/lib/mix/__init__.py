@@ -118,7 +118,7 @@ def _rows(ws, loaded: list, ratios, seed: int) -> list[Row]:
 
 def _load(ws, names, remap: dict) -> tuple[list, list[str]]:
     """The projects to mix (named, else the profile's, else all) and the sorted classes after the remap."""
-    names = [n for n in (names or [])]
+    names = list(names or [])
     if len(set(names)) != len(names):
         raise UserError(f"--projects names a project twice ({','.join(names)})")
     loaded = ws.projects(ws.default_projects(names))
