@@ -37,15 +37,14 @@ def preview(c, name, build=False, limit=None):
     The sheet lands in build/previews/NAME-master.png (or NAME-build.png). --limit: at most this
     many thumbnails (default 48), sampled evenly over all images.
     """
-    from .lib import preview as lib_preview, projects
+    from .lib import preview as lib_preview
     from .lib.errors import UserError
 
     try:
         limit = int(settings.pick(limit, lib_preview.DEFAULT_LIMIT))
     except ValueError:
         raise UserError(f"--limit must be a whole number (got {limit!r})") from None
-    root = settings.root(c)
-    print(lib_preview.preview_project(root, projects.load(root, name), build=bool(build), limit=limit))
+    print(lib_preview.preview_project(settings.workspace(c).project(name), build=bool(build), limit=limit))
 
 
 @task(help={"python": "interpreter that makes the virtual environment there (default python3)",

@@ -54,7 +54,7 @@ def check(c, project=None):
     """Validate every master and built annotation against its image; exit 1 on any problem."""
     from .lib import checks
 
-    report = checks.check_projects(settings.root(c), project or None)
+    report = checks.check_projects(settings.workspace(c), project or None)
     for problem in report.problems:
         print(problem.line())
     summary = (f"checked {report.annotations} annotation(s) and {report.images} image(s) "
@@ -74,7 +74,7 @@ def stats(c, project=None, json=False):
     """Counts per project and class (master and build), box sizes, and the newest mix's splits."""
     from .lib import stats as stats_lib
 
-    data = stats_lib.collect(settings.root(c), project or None)
+    data = stats_lib.collect(settings.workspace(c), project or None)
     if json:
         import json as json_lib
         print(json_lib.dumps(data, indent=2, ensure_ascii=False))
@@ -134,13 +134,51 @@ def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None,
     from .lib import mix as mix_lib
 
     conf = settings.cfg(c).mix
-    prof = settings.profile(c, profile)
-    names = projects or list(conf.get("projects") or []) or list(prof.projects)
-    result = mix_lib.mix(settings.root(c), settings.pick(name, conf.name), names,
-                         train=settings.pick(train, conf.train), val=settings.pick(val, conf.val),
-                         test=settings.pick(test, conf.test), seed=settings.pick(seed, conf.seed),
-                         remap=settings.pick(remap, conf.get("remap") or {}), profile=prof)
+    names = parse_names(projects) or list(conf.get("projects") or [])
+    result = mix_lib.mix(settings.workspace(c, profile), settings.pick(name, conf.name), names,
+                         train=parse_number("--train", settings.pick(train, conf.train)),
+                         val=parse_number("--val", settings.pick(val, conf.val)),
+                         test=parse_number("--test", settings.pick(test, conf.test)),
+                         seed=parse_number("--seed", settings.pick(seed, conf.seed), int),
+                         remap=parse_remap(settings.pick(remap, conf.get("remap") or {})))
     print(result.summary())
+
+
+# --- flag values as the library takes them ----------------------------------------------------
+
+def parse_names(text) -> list[str]:
+    """`a,b` (a flag) or a list (config) -> ['a', 'b']."""
+    parts = text.split(",") if isinstance(text, str) else list(text or [])
+    return [str(n).strip() for n in parts if str(n).strip()]
+
+
+def parse_number(flag: str, value, kind=float):
+    from .lib.errors import UserError
+
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        what = "a whole number" if kind is int else "a number"
+        raise UserError(f"{flag} must be {what} (got {value!r})") from None
+
+
+def parse_remap(text) -> dict:
+    """`old=new,old2=new2` (a flag) or a mapping (invoke.yaml) -> {old: new}."""
+    from .lib.errors import UserError
+
+    if hasattr(text, "items"):
+        return {str(k): str(v) for k, v in text.items()}
+    remap = {}
+    for part in str(text or "").split(","):
+        old, sep, new = (s.strip() for s in part.partition("="))
+        if not part.strip():
+            continue
+        if not sep or not old or not new:
+            raise UserError(f"--remap {part.strip()!r} is not old=new; write e.g. --remap closebcow=close,closegb=close")
+        if remap.get(old, new) != new:
+            raise UserError(f"remap maps {old!r} twice ({remap[old]} and {new}); keep one")
+        remap[old] = new
+    return remap
 
 
 ns = Collection("dlimgmgr")

@@ -40,3 +40,26 @@ def make_build(repo_path: Path, name: str, classes: list[str], n: int, test_only
             objects.append(voc.VocObject(cls, x0, y0, x1, y1, difficult=int((i + k) % 5 == 0)))
         voc.write(build / f"{stem}.xml", voc.Annotation(f"{stem}.jpg", w, h, 3, objects))
     return build
+
+
+PROFILE = ("--profile", "resnet34")   # 64x64, the size make_build writes
+
+
+def make_builds(repo_path: Path) -> None:
+    """alpha (40 images, cat), beta (31, dog and owl) and the test-only gamma (6, cat and owl)."""
+    make_build(repo_path, "alpha", ["cat"], 40)
+    make_build(repo_path, "beta", ["dog", "owl"], 31)
+    make_build(repo_path, "gamma", ["cat", "owl"], 6, test_only=True)
+
+
+def run_mix(repo, *args, check=True):
+    """`inv mix` of the three builds at the resnet34 profile."""
+    return repo.inv("mix", *PROFILE, "--projects", "alpha,beta,gamma", *args, check=check)
+
+
+def unpack(archive: Path, dest: Path) -> Path:
+    import subprocess
+
+    dest.mkdir()
+    subprocess.run(["tar", "xzf", str(archive), "-C", str(dest)], check=True)
+    return dest

@@ -5,9 +5,11 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from dlimgmgr_tasks.lib import preview, voc
+from dlimgmgr_tasks.lib.workspace import Workspace
 
 
 def write_sample(folder: Path, stem: str, size=(400, 400), box=(100, 60, 200, 180), label="close") -> Path:
@@ -45,8 +47,11 @@ def test_boxes_are_drawn_where_the_xml_says(tmp_path):
     assert mid.min() > 240
 
 
-def test_sample_evenly():
+def test_sample_evenly_spreads_the_picks_over_the_list():
     assert preview.sample_evenly(list(range(10)), 4) == [0, 2, 5, 7]
+
+
+def test_sample_evenly_keeps_a_short_list_whole():
     assert preview.sample_evenly(list(range(3)), 48) == [0, 1, 2]
 
 
@@ -61,24 +66,38 @@ def test_limit_and_broken_files_do_not_stop_the_sheet(tmp_path):
                                     preview.TITLE + preview.PAD + 2 * (preview.THUMB + preview.CAPTION + preview.PAD))
 
 
+def test_project_items_pair_each_carrier_with_its_xml_or_none(tmp_path):
+    write_sample(tmp_path / "projects" / "tp" / "master", "c1", size=(64, 64), box=(4, 4, 40, 30))
+    Image.new("RGB", (64, 64)).save(tmp_path / "projects" / "tp" / "master" / "c2.png")
+    (tmp_path / "projects" / "tp" / "project.yaml").write_text("classes: [close]\n")
+    master = tmp_path.resolve() / "projects" / "tp" / "master"
+    items = preview.project_items(Workspace.at(tmp_path).project("tp"))
+    assert items == [(master / "c1.jpg", master / "c1.xml"), (master / "c2.png", None)]
+
+
 def test_preview_task_writes_the_png_and_prints_its_path(repo):
     proc = repo.inv("dataaug.preview", "kanji", check=True)
     path = Path(proc.stdout.strip())
     assert path == repo.path / "build" / "previews" / "kanji-master.png"
     with Image.open(path) as im:
         assert im.format == "PNG" and im.width > 3 * preview.THUMB
+
+
+def test_preview_task_limit_caps_the_thumbnails(repo):
     proc = repo.inv("dataaug.preview", "close", "--limit", "3", check=True)
     with Image.open(proc.stdout.strip()) as im:
         assert im.size[0] == preview.PAD + 2 * (preview.THUMB + preview.PAD)  # 3 thumbnails: 2 columns
 
 
-def test_preview_build_images(repo):
+def test_preview_of_a_project_without_build_names_the_build_command(repo):
     proc = repo.inv("dataaug.preview", "close", "--build", check=False)
     assert "no built images yet" in proc.stderr and "inv build --project close" in proc.stderr
+
+
+def test_preview_build_draws_the_built_images(repo):
     build = repo.project("close") / "build"
     build.mkdir()
-    for image in sorted((repo.project("close") / "master").glob("*.jpg"))[:2]:
-        n = len(list(build.glob("*.jpg")))
+    for n, image in enumerate(sorted((repo.project("close") / "master").glob("*.jpg"))[:2]):
         shutil.copy(image, build / f"close_{n:06d}.jpg")
         shutil.copy(image.with_suffix(".xml"), build / f"close_{n:06d}.xml")
     proc = repo.inv("dataaug.preview", "close", "--build", check=True)
@@ -86,10 +105,12 @@ def test_preview_build_images(repo):
     assert Path(proc.stdout.strip()).is_file()
 
 
-def test_preview_refuses_bad_input_in_one_line(repo):
-    for args, fragment in ((("nope",), "project 'nope' not found"),
-                           (("close", "--limit", "abc"), "--limit must be a whole number"),
-                           (("close", "--limit", "0"), "--limit must be 1 or more")):
-        proc = repo.inv("dataaug.preview", *args, check=False)
-        assert fragment in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+@pytest.mark.parametrize("args, fragment", [
+    (("nope",), "project 'nope' not found"),
+    (("close", "--limit", "abc"), "--limit must be a whole number"),
+    (("close", "--limit", "0"), "--limit must be 1 or more"),
+])
+def test_preview_refuses_bad_input_in_one_line(repo, args, fragment):
+    proc = repo.inv("dataaug.preview", *args, check=False)
+    assert fragment in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert not (repo.path / "build" / "previews").exists()

@@ -1,4 +1,8 @@
-"""Validate Pascal VOC annotations against their images: one `Problem` per thing a person must fix.
+"""The one annotation check: Pascal VOC annotations against their images, one `Problem` per thing
+a person must fix, with the same codes wherever it runs (check, mix, labeling pull).
+
+`check_data` / `check_file` check one annotation; `check_folder_pairs` a folder read by the pair
+scanner (lib/pairs); `check_projects` a workspace's projects (master carriers and builds).
 
 Fast on thousands of files: an image is opened once, Pillow reads only its header (for the size)
 and the last bytes are looked at for a cheap truncation check; nothing is decoded. The XML is
@@ -10,9 +14,10 @@ Lenient where real labelling tools differ (float coordinates from CVAT, `xmin 0`
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import pairs
 from . import projects as projects_lib
 from . import voc
 from .errors import UserError
@@ -37,7 +42,7 @@ class Problem:
         return self.line()
 
 
-def _show(path, root) -> str:
+def display_path(path, root) -> str:
     """The path as people should read it: relative to the repo root when inside it."""
     path = Path(path)
     if root is not None:
@@ -114,6 +119,34 @@ def _degenerate(lo: float, hi: float) -> bool:
     return lo == hi and (lo == 0 or lo % 1 != 0)
 
 
+def _object_problems(obj: voc.VocObject, i: int, width, height, classes, path: str, yaml_hint: str
+                     ) -> list[Problem]:
+    label = f"object {i} ({obj.name})" if obj.name else f"object {i}"
+    problems = []
+    if not obj.name:
+        problems.append(Problem(path, "empty-class", f"{label} has an empty class name",
+                                f"name it with one of: {_classes_text(classes)}"))
+    elif classes is not None and obj.name not in classes:
+        problems.append(Problem(path, "unknown-class",
+                                f"{label} has class {obj.name!r}, not listed in {yaml_hint} classes",
+                                f"rename it to one of: {_classes_text(classes)}, or add it to classes"))
+    coords = (obj.xmin, obj.ymin, obj.xmax, obj.ymax)
+    box = "({:g}, {:g}, {:g}, {:g})".format(*coords)
+    if min(coords) < 0:
+        problems.append(Problem(path, "negative", f"{label} box {box} has a negative coordinate",
+                                "draw the box again inside the image"))
+    elif obj.xmax < obj.xmin or obj.ymax < obj.ymin:
+        problems.append(Problem(path, "inverted", f"{label} box {box} is inverted (max < min)",
+                                "swap the coordinates or draw the box again"))
+    elif _degenerate(obj.xmin, obj.xmax) or _degenerate(obj.ymin, obj.ymax):
+        problems.append(Problem(path, "empty-box", f"{label} box {box} is empty",
+                                "draw the box again or delete the object"))
+    elif obj.xmax > width or obj.ymax > height:
+        problems.append(Problem(path, "outside", f"{label} box {box} reaches outside the {width}x{height} image",
+                                "draw the box again inside the image"))
+    return problems
+
+
 def check_annotation(ann: voc.Annotation, size, classes, path: str, yaml_hint: str = "project.yaml"
                      ) -> list[Problem]:
     """Rules on a parsed annotation; `size` is the real image's (width, height) or None if unknown."""
@@ -126,31 +159,77 @@ def check_annotation(ann: voc.Annotation, size, classes, path: str, yaml_hint: s
                                 f"size says {ann.width}x{ann.height} but the image is {size[0]}x{size[1]}",
                                 "re-open and save it in the labelling tool, or correct <size>"))
     width, height = size if size is not None else (ann.width, ann.height)
-    known = set(classes) if classes is not None else None
+    known = frozenset(classes) if classes is not None else None
     for i, obj in enumerate(ann.objects, 1):
-        label = f"object {i} ({obj.name})" if obj.name else f"object {i}"
-        if not obj.name:
-            problems.append(Problem(path, "empty-class", f"{label} has an empty class name",
-                                    f"name it with one of: {_classes_text(classes)}"))
-        elif known is not None and obj.name not in known:
-            problems.append(Problem(path, "unknown-class",
-                                    f"{label} has class {obj.name!r}, not listed in {yaml_hint} classes",
-                                    f"rename it to one of: {_classes_text(classes)}, or add it to classes"))
-        coords = (obj.xmin, obj.ymin, obj.xmax, obj.ymax)
-        box = "({:g}, {:g}, {:g}, {:g})".format(*coords)
-        if min(coords) < 0:
-            problems.append(Problem(path, "negative", f"{label} box {box} has a negative coordinate",
-                                    "draw the box again inside the image"))
-        elif obj.xmax < obj.xmin or obj.ymax < obj.ymin:
-            problems.append(Problem(path, "inverted", f"{label} box {box} is inverted (max < min)",
-                                    "swap the coordinates or draw the box again"))
-        elif _degenerate(obj.xmin, obj.xmax) or _degenerate(obj.ymin, obj.ymax):
-            problems.append(Problem(path, "empty-box", f"{label} box {box} is empty",
-                                    "draw the box again or delete the object"))
-        elif obj.xmax > width or obj.ymax > height:
-            problems.append(Problem(path, "outside", f"{label} box {box} reaches outside the {width}x{height} image",
-                                    "draw the box again inside the image"))
+        problems += _object_problems(obj, i, width, height, known, path, yaml_hint)
     return problems
+
+
+# --- the one annotation check -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rules:
+    """What an annotation is checked against; plain data, so it travels to worker processes."""
+    classes: tuple | None                 # None: any class name is accepted
+    yaml_hint: str = "project.yaml"       # where the classes are listed, as messages name it
+    rebuild_fix: str | None = None        # files a build wrote: the one fix is to build them again
+
+    def fixed(self, problems: list[Problem]) -> list[Problem]:
+        if self.rebuild_fix is None:
+            return problems
+        return [replace(p, fix=self.rebuild_fix) for p in problems]
+
+
+@dataclass
+class Checked:
+    """One annotation checked against its image: what was read, and every problem found."""
+    data: bytes | None                    # the file's bytes (None when unreadable)
+    annotation: voc.Annotation | None     # None when the XML does not parse
+    size: tuple | None                    # the image's (width, height); None when absent or unreadable
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_data(data: bytes, image_path, rules: Rules, xml_shown: str, image_shown: str | None = None
+               ) -> Checked:
+    """The one annotation check: parse `data`, read the image's header, apply every rule.
+
+    `image_path` None means the image is not there (the caller reports that: it knows why).
+    `xml_shown` / `image_shown` are how problem lines name the two files.
+    """
+    try:
+        ann = voc.parse(data)
+    except voc.VocError as exc:
+        return Checked(data, None, None, rules.fixed([_parse_problem(xml_shown, exc)]))
+    size = None
+    problems = []
+    if image_path is not None:
+        try:
+            size = image_size(image_path)
+        except ValueError as exc:
+            if not os.path.exists(image_path):
+                problems.append(Problem(xml_shown, "missing-image",
+                                        f"annotation whose image ({os.path.basename(image_path)}) is missing",
+                                        "restore the image, or delete the annotation"))
+            else:
+                problems.append(Problem(image_shown or str(image_path), "unreadable-image", f"the image {exc}",
+                                        "restore or replace the image"))
+    problems += check_annotation(ann, size, rules.classes, xml_shown, rules.yaml_hint)
+    return Checked(data, ann, size, rules.fixed(problems))
+
+
+def check_file(xml_path, image_path, rules: Rules, xml_shown: str, image_shown: str | None = None) -> Checked:
+    """`check_data` on an annotation file (its read error is a problem too)."""
+    try:
+        with open(xml_path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        return Checked(None, None, None, rules.fixed([
+            Problem(xml_shown, "unreadable-xml", f"cannot be read ({exc.strerror})", "check the file's permissions")]))
+    return check_data(data, image_path, rules, xml_shown, image_shown)
 
 
 def check_xml_bytes(data: bytes, image_path, classes, xml_name=None, root=None) -> list[Problem]:
@@ -159,113 +238,62 @@ def check_xml_bytes(data: bytes, image_path, classes, xml_name=None, root=None) 
     `classes` None skips the class rule; `xml_name` is what the problem lines call the XML.
     """
     shown = str(xml_name) if xml_name is not None else "<annotation>"
-    try:
-        ann = voc.parse(data)
-    except voc.VocError as exc:
-        return [_parse_problem(shown, exc)]
-    size = None
-    problems = []
-    if image_path is not None:
-        try:
-            size = image_size(image_path)
-        except ValueError as exc:
-            if not Path(image_path).exists():
-                problems.append(Problem(shown, "missing-image",
-                                        f"annotation whose image ({Path(image_path).name}) is missing",
-                                        "restore the image, or delete the annotation"))
-            else:
-                problems.append(Problem(_show(image_path, root), "unreadable-image", f"the image {exc}",
-                                        "restore or replace the image"))
-    return problems + check_annotation(ann, size, classes, shown)
+    image = None if image_path is None else os.fspath(image_path)
+    rules = Rules(tuple(classes) if classes is not None else None)
+    return check_data(data, image, rules, shown, None if image is None else display_path(image, root)).problems
 
 
 def check_pair(xml_path, image_path, classes, root=None) -> list[Problem]:
     """Check one annotation file against its image file (anywhere on disk)."""
-    shown = _show(xml_path, root)
-    try:
-        data = Path(xml_path).read_bytes()
-    except OSError as exc:
-        return [Problem(shown, "unreadable-xml", f"cannot be read ({exc.strerror})", "check the file's permissions")]
-    return check_xml_bytes(data, image_path, classes, xml_name=shown, root=root)
+    image = None if image_path is None else os.fspath(image_path)
+    rules = Rules(tuple(classes) if classes is not None else None)
+    return check_file(xml_path, image, rules, display_path(xml_path, root),
+                      None if image is None else display_path(image, root)).problems
 
 
-# --- folders and projects -------------------------------------------------------------------
+# --- folders --------------------------------------------------------------------------------
 
-def _by_stem(folder) -> tuple[dict[str, str], dict[str, str], list[list[str]]]:
-    """Image and XML file names directly in `folder`, keyed by stem (one scandir, no stat per file),
-    and the groups of images that share a stem (c1.jpg + c1.png: one XML cannot describe both)."""
-    images, xmls, shared = {}, {}, {}
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except FileNotFoundError:
-        return images, xmls, []
-    for e in entries:
-        if e.name.startswith(".") or not e.is_file():
+REMOTE_STEM = ".remote"   # <stem>.remote.xml: kept by `inv imglabeling.pull` beside a master it could not overwrite
+
+
+def pair_problems(found: pairs.Scan, pair: pairs.Pair, shown_dir: str, rules: Rules, unlabelled_fix: str
+                  ) -> list[Problem]:
+    """What is wrong with a pair by its names alone: no annotation, no image, a labeling conflict."""
+    if pair.xml is None:
+        return [Problem(os.path.join(shown_dir, pair.image), "unlabelled", "image has no annotation",
+                        rules.rebuild_fix or unlabelled_fix or f"add {pair.stem}.xml beside it, or delete the image")]
+    if pair.image is not None:
+        return []
+    shown = os.path.join(shown_dir, pair.xml)
+    base = pair.stem[:-len(REMOTE_STEM)] if pair.stem.endswith(REMOTE_STEM) else None
+    base_pair = found.pair(base) if base else None
+    if base_pair is not None and base_pair.image is not None:
+        return [Problem(shown, "labeling-conflict",
+                        f"unresolved labeling conflict over {base}.xml (the labeling side's version)",
+                        f"merge it into {base}.xml, delete this file, then push again")]
+    return rules.fixed([Problem(shown, "missing-image",
+                                f"annotation whose image ({pair.stem}.jpg or .png) is missing",
+                                "restore the image, or delete the annotation")])
+
+
+def shared_stem_problems(found: pairs.Scan, shown_dir: str, rules: Rules) -> list[Problem]:
+    return rules.fixed([Problem(os.path.join(shown_dir, names[1]), "shared-stem",
+                                f"shares its name with {', '.join(names[:1] + names[2:])}, so one annotation "
+                                f"would describe both", "rename or delete one of them") for names in found.shared])
+
+
+def check_folder_pairs(found: pairs.Scan, shown_dir: str, rules: Rules, unlabelled_fix: str | None = None
+                       ) -> list[Problem]:
+    """Every pair of a scanned folder: names first, then each annotation against its image."""
+    problems = shared_stem_problems(found, shown_dir, rules)
+    for pair in found.pairs:
+        named = pair_problems(found, pair, shown_dir, rules, unlabelled_fix)
+        problems += named
+        if pair.xml is None or any(p.code == "labeling-conflict" for p in named):
             continue
-        stem, ext = os.path.splitext(e.name)
-        ext = ext.lower()
-        if ext in projects_lib.IMAGE_EXTS:
-            if stem in images:
-                shared.setdefault(stem, [images[stem]]).append(e.name)
-            else:
-                images[stem] = e.name
-        elif ext == ".xml":
-            xmls[stem] = e.name
-    return images, xmls, list(shared.values())
-
-
-def check_folder(folder: Path, classes, root=None, yaml_hint="project.yaml", unlabelled_fix=None) -> list[Problem]:
-    """Every `<stem>.xml` against `<stem>.jpg|.png` in one folder, and every image without an XML."""
-    return _check_folder(folder, classes, root, yaml_hint, unlabelled_fix)[0]
-
-
-def _check_folder(folder, classes, root, yaml_hint, unlabelled_fix):
-    # Plain strings in the loop: pathlib and realpath per file cost more than the checks themselves.
-    folder = os.fspath(folder)
-    shown_dir = _show(folder, root)
-    images, xmls, shared = _by_stem(folder)
-    problems = [Problem(os.path.join(shown_dir, names[1]), "shared-stem",
-                        f"shares its name with {', '.join(names[:1] + names[2:])}, so one annotation would "
-                        f"describe both", "rename or delete one of them") for names in shared]
-    for stem in sorted(set(images) | set(xmls)):
-        image, xml = images.get(stem), xmls.get(stem)
-        if xml is None:
-            problems.append(Problem(os.path.join(shown_dir, image), "unlabelled", "image has no annotation",
-                                    unlabelled_fix or f"add {stem}.xml beside it, or delete the image"))
-            continue
-        shown = os.path.join(shown_dir, xml)
-        if image is None and stem.endswith(".remote") and stem[:-len(".remote")] in images:
-            # Kept by `inv imglabeling.pull` beside a master it could not overwrite.
-            base = stem[:-len(".remote")]
-            problems.append(Problem(shown, "labeling-conflict",
-                                    f"unresolved labeling conflict over {base}.xml (the labeling side's version)",
-                                    f"merge it into {base}.xml, delete this file, then push again"))
-            continue
-        if image is None:
-            problems.append(Problem(shown, "missing-image",
-                                    f"annotation whose image ({stem}.jpg or .png) is missing",
-                                    "restore the image, or delete the annotation"))
-        try:
-            with open(os.path.join(folder, xml), "rb") as f:
-                data = f.read()
-        except OSError as exc:
-            problems.append(Problem(shown, "unreadable-xml", f"cannot be read ({exc.strerror})",
-                                    "check the file's permissions"))
-            continue
-        try:
-            ann = voc.parse(data)
-        except voc.VocError as exc:
-            problems.append(_parse_problem(shown, exc))
-            continue
-        size = None
-        if image is not None:
-            try:
-                size = image_size(os.path.join(folder, image))
-            except ValueError as exc:
-                problems.append(Problem(os.path.join(shown_dir, image), "unreadable-image", f"the image {exc}",
-                                        "restore or replace the image"))
-        problems += check_annotation(ann, size, classes, shown, yaml_hint)
-    return problems, len(xmls), len(images) + sum(len(names) - 1 for names in shared)
+        problems += check_file(pair.xml_path, pair.image_path, rules, os.path.join(shown_dir, pair.xml),
+                               None if pair.image is None else os.path.join(shown_dir, pair.image)).problems
+    return problems
 
 
 @dataclass
@@ -281,53 +309,69 @@ class Report:
         return not self.problems
 
 
+def rebuild_fix(project_name: str) -> str:
+    """The fix for anything wrong in a project's build/: the build wrote it, so build again."""
+    return f"build again: inv build --project {project_name} --force"
+
+
+def project_rules(project, root, build: bool = False) -> Rules:
+    """The rules for a project's master carriers (or, with `build`, for its build/)."""
+    return Rules(tuple(project.classes), display_path(project.yaml_path, root),
+                 rebuild_fix(project.name) if build else None)
+
+
 def check_project(project, include_build: bool = True, root=None) -> list[Problem]:
     """Master carriers (and the build, when asked) of one loaded project, plus its source images."""
     return _check_project(project, include_build, root)[0]
 
 
 def _check_project(project, include_build, root):
-    root = root if root is not None else project.dir.parent.parent
-    yaml_hint = _show(project.yaml_path, root)
-    classes = project.classes
+    root = root if root is not None else project.workspace.root
     problems = []
     for source in project.sources():
         try:
             image_size(source)
         except ValueError as exc:
-            problems.append(Problem(_show(source, root), "unreadable-image", f"source image {exc}",
+            problems.append(Problem(display_path(source, root), "unreadable-image", f"source image {exc}",
                                     "replace it with a readable jpg/png"))
-    found, n_xml, n_img = _check_folder(
-        project.master, classes, root, yaml_hint,
-        f"label it (inv imglabeling.push {project.name}) or compose again (inv dataaug.compose {project.name})")
-    problems += found
-    if include_build and project.build_dir.is_dir():
-        found, b_xml, b_img = _check_folder(project.build_dir, classes, root, yaml_hint,
-                                            f"build again: inv build --project {project.name} --force")
-        problems += found
-        n_xml, n_img = n_xml + b_xml, n_img + b_img
+    folders = [(project.master, project_rules(project, root))]
+    if include_build:
+        folders.append((project.build_dir, project_rules(project, root, build=True)))
+    n_xml = n_img = 0
+    for folder, rules in folders:
+        found = pairs.scan(folder)
+        problems += check_folder_pairs(
+            found, display_path(folder, root), rules,
+            f"label it (inv imglabeling.push {project.name}) or compose again (inv dataaug.compose {project.name})")
+        n_xml, n_img = n_xml + found.annotations, n_img + len(found.images)
     return problems, n_xml, n_img
 
 
-def check_projects(root, names=None, include_build: bool = True) -> Report:
-    """Check the named projects (all when none). An explicitly named unknown project is a UserError;
-    a project.yaml that does not load is reported as a problem so the other projects still get checked."""
-    root = Path(root)
-    names = list(names) if names else projects_lib.list_names(root)
+def _bad_project(ws, name: str, exc: UserError) -> Problem:
+    """A project.yaml that does not load, as a problem (so the other projects still get checked)."""
+    yaml_path = ws.projects_dir / projects_lib.check_name(name) / "project.yaml"
+    if not yaml_path.is_file():
+        raise exc
+    msg = str(exc)
+    for prefix in (f"{yaml_path}: ", f"{display_path(yaml_path, ws.root)}: "):
+        msg = msg.removeprefix(prefix)
+    return Problem(display_path(yaml_path, ws.root), "bad-project", msg, "correct the file")
+
+
+def check_projects(ws, names=None, include_build: bool = True) -> Report:
+    """Check the named projects of a Workspace (all when none). An explicitly named unknown project
+    is a UserError; a project.yaml that does not load is reported as a problem."""
+    from .workspace import Workspace
+
+    ws = ws if isinstance(ws, Workspace) else Workspace.at(ws)  # a bare root: still accepted for now
     report = Report(problems=[])
-    for name in names:
+    for name in list(names) if names else projects_lib.list_names(ws):
         try:
-            project = projects_lib.load(root, name)
+            project = projects_lib.load(ws, name)
         except UserError as exc:
-            yaml_path = projects_lib.projects_dir(root) / projects_lib.check_name(name) / "project.yaml"
-            if not yaml_path.is_file():
-                raise
-            msg = str(exc)
-            for prefix in (f"{yaml_path}: ", f"{_show(yaml_path, root)}: "):
-                msg = msg.removeprefix(prefix)
-            report.problems.append(Problem(_show(yaml_path, root), "bad-project", msg, "correct the file"))
+            report.problems.append(_bad_project(ws, name, exc))
             continue
-        problems, n_xml, n_img = _check_project(project, include_build, root)
+        problems, n_xml, n_img = _check_project(project, include_build, ws.root)
         report.problems += problems
         report.projects += 1
         report.annotations += n_xml

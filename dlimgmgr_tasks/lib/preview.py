@@ -1,8 +1,8 @@
 """Contact sheets: a grid of thumbnails with their VOC boxes and class names drawn (Pillow).
 
-``preview_project(root, project, build=False)`` picks the project's master carriers (or its
-built images) and writes ``build/previews/NAME-master.png`` (or ``NAME-build.png``) under the
-repository root, which git ignores. ``contact_sheet(items, out_path)`` draws any (image, xml) list.
+``preview_project(project, build=False)`` picks the project's master carriers (or its built
+images) through the pair scanner and writes ``build/previews/NAME-master.png`` (or
+``NAME-build.png``) under its workspace's root, which git ignores. ``contact_sheet(items, out_path)`` draws any (image, xml) list.
 """
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import io
 import math
 from pathlib import Path
 
-from . import voc
+from . import pairs, voc
 from .files import atomic_write
 from .errors import UserError
-from .projects import Project, is_image
+from .projects import Project
 
 THUMB = 192      # thumbnail cell, pixels
 CAPTION = 16     # file name under each thumbnail
@@ -122,24 +122,21 @@ def contact_sheet(items: list[tuple[Path, Path | None]], out_path: Path, title: 
 
 
 def project_items(project: Project, build: bool = False) -> list[tuple[Path, Path | None]]:
-    """(image, xml) pairs: the master carriers, or the built images when ``build``."""
-    if build:
-        folder = project.build_dir
-        images = sorted(p for p in folder.iterdir() if is_image(p)) if folder.is_dir() else []
-        if not images:
+    """(image, xml or None) pairs: the master carriers, or the built images when ``build``."""
+    folder = project.build_dir if build else project.master
+    found = pairs.scan(folder)
+    if not found.images:
+        if build:
             raise UserError(f"{folder}: no built images yet; run: inv build --project {project.name}")
-    else:
-        images = project.carrier_images()
-        if not images:
-            raise UserError(f"{project.master}: no carrier images yet; run: inv dataaug.compose {project.name}")
-    return [(p, p.with_suffix(".xml")) for p in images]
+        raise UserError(f"{folder}: no carrier images yet; run: inv dataaug.compose {project.name}")
+    return [(Path(image), Path(xml) if xml is not None else None) for image, xml in found.images_with_annotations()]
 
 
-def preview_project(root: Path, project: Project, build: bool = False, limit: int = DEFAULT_LIMIT) -> Path:
-    """Write the project's contact sheet under ROOT/build/previews/ and return its path."""
+def preview_project(project: Project, build: bool = False, limit: int = DEFAULT_LIMIT) -> Path:
+    """Write the project's contact sheet under its workspace's build/previews/ and return its path."""
     if limit < 1:
         raise UserError(f"--limit must be 1 or more (got {limit})")
     kind = "build" if build else "master"
-    out = Path(root) / "build" / "previews" / f"{project.name}-{kind}.png"
+    out = project.workspace.root / "build" / "previews" / f"{project.name}-{kind}.png"
     items = project_items(project, build)
     return contact_sheet(items, out, title=f"{project.name} {kind}: {len(items)} images", limit=limit)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from . import pairs
 from .errors import UserError
 
 # libyaml's C loader where PyYAML was built with it: 5-10x faster, and yaml is on every start-up path.
@@ -20,7 +21,7 @@ def load_yaml(text: str):
 
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")  # no leading "-": a name is also a remote argument
 RESERVED = {"common"}
-IMAGE_EXTS = (".jpg", ".jpeg", ".png")
+IMAGE_EXTS = pairs.IMAGE_EXTS
 PLACEMENTS = ("top-left", "top-right", "random", "grid")
 
 
@@ -106,18 +107,11 @@ class Project:
 
     def carrier_images(self) -> list[Path]:
         """Master carrier images, sorted by name (the order every build numbers them in)."""
-        if not self.master.is_dir():
-            return []
-        return sorted(p for p in self.master.iterdir() if is_image(p))
+        return [Path(p) for p in pairs.scan(self.master).image_paths()]
 
     def labelled_carriers(self) -> list[tuple[Path, Path]]:
-        """(image, xml) pairs of the master carriers that have an annotation."""
-        pairs = []
-        for image in self.carrier_images():
-            xml = image.with_suffix(".xml")
-            if xml.is_file():
-                pairs.append((image, xml))
-        return pairs
+        """(image, xml) pairs of the master carriers that have an annotation, by image name."""
+        return [(Path(p.image_path), Path(p.xml_path)) for p in pairs.scan(self.master).labelled()]
 
 
 def _validate(path: Path, data) -> dict:

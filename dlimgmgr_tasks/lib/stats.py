@@ -5,19 +5,18 @@ import json
 import statistics
 from pathlib import Path
 
-from . import projects as projects_lib
-from . import voc
+from . import pairs, voc
 
 WHERE = ("master", "build")
 
 
-def _annotations(folder: Path):
-    """Parsed annotations of every XML directly in `folder`; unparsable ones counted, not raised."""
+def _annotations(found: pairs.Scan):
+    """Parsed annotations of every XML the scanner found; unparsable ones counted, not raised."""
     anns, bad = [], 0
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.xml")):
+    for pair in found.pairs:
+        if pair.xml is not None:
             try:
-                anns.append(voc.read(path))
+                anns.append(voc.read(pair.xml_path))
             except voc.VocError:
                 bad += 1
     return anns, bad
@@ -29,14 +28,13 @@ def _spread(values) -> list:
 
 def project_stats(project) -> dict:
     """Counts and box sizes (VOC pixels: xmax - xmin + 1) of one loaded project."""
-    carriers = project.carrier_images()
-    built = [p for p in project.build_dir.iterdir() if projects_lib.is_image(p)] if project.build_dir.is_dir() else []
-    out = {"name": project.name, "sources": len(project.sources()), "carriers": len(carriers),
-           "labelled": len(project.labelled_carriers()), "built": len(built), "unreadable_xml": 0,
+    master, build = pairs.scan(project.master), pairs.scan(project.build_dir)
+    out = {"name": project.name, "sources": len(project.sources()), "carriers": len(master.images),
+           "labelled": len(master.labelled()), "built": len(build.images), "unreadable_xml": 0,
            "test_only": project.test_only, "classes": {}}
     sizes: dict[tuple[str, str], tuple[list, list]] = {}
-    for where, folder in zip(WHERE, (project.master, project.build_dir)):
-        anns, bad = _annotations(folder)
+    for where, found in zip(WHERE, (master, build)):
+        anns, bad = _annotations(found)
         out["unreadable_xml"] += bad
         for ann in anns:
             for obj in ann.objects:
@@ -52,8 +50,9 @@ def project_stats(project) -> dict:
     return out
 
 
-def newest_manifest(root) -> Path | None:
-    dist = Path(root) / "dist"
+def newest_manifest(ws) -> Path | None:
+    """The most recently written dist/*.manifest.json of a Workspace, or None."""
+    dist = ws.dist_dir
     found = sorted(dist.glob("*.manifest.json"), key=lambda p: p.stat().st_mtime) if dist.is_dir() else []
     return found[-1] if found else None
 
@@ -67,14 +66,13 @@ def manifest_counts(path: Path):
     return data.get("counts") if isinstance(data, dict) else None
 
 
-def collect(root, names=None) -> dict:
-    """Everything `inv dlimgmgr.stats` shows, as plain data (JSON-serialisable)."""
-    root = Path(root)
-    manifest = newest_manifest(root)
+def collect(ws, names=None) -> dict:
+    """Everything `inv dlimgmgr.stats` shows for a Workspace's projects, as plain (JSON) data."""
+    manifest = newest_manifest(ws)
     return {
-        "projects": [project_stats(p) for p in projects_lib.load_many(root, names)],
+        "projects": [project_stats(p) for p in ws.projects(names)],
         "manifest": None if manifest is None else {
-            "path": str(manifest.relative_to(root)), "counts": manifest_counts(manifest)},
+            "path": str(manifest.relative_to(ws.root)), "counts": manifest_counts(manifest)},
     }
 
 

@@ -1,4 +1,6 @@
-"""Pascal VOC annotations: a lenient reader, a strict writer.
+"""Pascal VOC, the format's vocabulary: annotations (a lenient reader, a strict writer) and the
+dataset layout (folder names, ImageSets flags, labelmap.txt) that the check, the mix and
+the consumers agree on.
 
 Coordinates are kept in VOC's own convention (1-based, inclusive) as read; the
 reader accepts what LabelImg, CVAT and Label Studio write (floats, ``xmin 0``,
@@ -8,11 +10,32 @@ emits integers, every required field and the real image size.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import xmltodict
 from xml.parsers.expat import ExpatError
+
+
+# The dataset layout, as VOC tools (torchvision, ssd.pytorch, CVAT, Datumaro) read it.
+ANNOTATIONS = "Annotations"
+IMAGE_SETS = "ImageSets"
+IMAGE_SETS_MAIN = "ImageSets/Main"
+JPEG_IMAGES = "JPEGImages"
+LABELMAP = "labelmap.txt"
+LABELMAP_HEADER = "# label:color_rgb:parts:actions\n"
+SPLITS = ("train", "val", "test")
+TRAINVAL = "trainval"
+# A class name becomes a file name (<class>_<split>.txt) and a labelmap.txt field (':'-separated).
+CLASS_RE = re.compile(r"[^\s:/\\]+")
+# An image id is one line of an ImageSets file and a file name.
+ID_RE = re.compile(r"[^\s/\\]+")
+
+
+def labelmap(classes) -> bytes:
+    """labelmap.txt as CVAT and Datumaro write it: the header, then one `name:::` line per class."""
+    return (LABELMAP_HEADER + "".join(f"{c}:::\n" for c in classes)).encode()
 
 
 class VocError(ValueError):
@@ -62,6 +85,11 @@ class Annotation:
     @property
     def labels(self) -> list[str]:
         return [o.name for o in self.objects]
+
+    def image_set_flag(self, cls: str) -> int:
+        """VOC's <class>_<split>.txt flag: 1 a non-difficult object, 0 only difficult ones, -1 none."""
+        flags = [o.difficult for o in self.objects if o.name == cls]
+        return -1 if not flags else 1 if any(not d for d in flags) else 0
 
 
 def _as_list(value) -> list:

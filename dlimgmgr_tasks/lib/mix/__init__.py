@@ -1,0 +1,193 @@
+"""Mix: several projects' builds into one dataset, packed as a deterministic tar.gz + manifest.
+
+`mix(ws, name, projects, train, val, test, seed, remap)` scans every `projects/P/build/` with the
+pair scanner (lib/pairs), splits each project on its own by the ratio (seeded, split.py), checks
+each pair with the one annotation check while packing (inspect.py), writes the items as archive
+members of each output format (voc_layout.py) into `dist/<name>.tar.gz` (archive.py), then
+`dist/<name>.manifest.json` (manifest.py). The library takes data: the task layer parses flags.
+
+A new output format is one entry in FORMATS: a function from a `Dataset` (items.py) to members.
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+
+from .. import checks, pairs, voc
+from ..errors import UserError
+from . import manifest as manifest_lib
+from . import split, voc_layout
+from .archive import write_tar_gz
+from .inspect import Context, Inspection, Row, problems_error
+from .items import Dataset, Item, Items
+
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+JPEG_EXTS = (".jpg", ".jpeg")
+FORMATS = {"voc": voc_layout.members}
+
+__all__ = ["FORMATS", "Dataset", "Item", "MixResult", "check_name", "check_remap", "mix"]
+
+
+@dataclass
+class MixResult:
+    name: str
+    archive: Path
+    manifest: Path
+    sha256: str
+    bytes: int
+    classes: list
+    counts: dict
+    seconds: float
+    unused_remaps: list = field(default_factory=list)
+
+    def summary(self) -> str:
+        splits = ", ".join(f"{s} {n}" for s, n in self.counts["images"].items() if n)
+        lines = [f"mixed {self.name}: {self.counts['total_images']} images ({splits}), "
+                 f"classes {', '.join(self.classes)}",
+                 f"wrote {self.archive} ({self.bytes / 1e6:.1f} MB, sha256 {self.sha256[:12]}...) "
+                 f"and {self.manifest.name} in {self.seconds:.1f} s"]
+        for pair in self.unused_remaps:
+            lines.append(f"note: remap {pair} matched no class of the mixed projects")
+        return "\n".join(lines)
+
+
+def check_name(name: str) -> str:
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
+        raise UserError(f"dataset name {name!r} is not allowed; use letters, digits, '.', '_' and '-' "
+                        f"(it becomes dist/<name>.tar.gz and the archive's top folder)")
+    return name
+
+
+def check_remap(remap) -> dict:
+    """{old: new} with every new name usable as a VOC class (a file name and a labelmap field)."""
+    remap = {str(k): str(v) for k, v in (remap or {}).items()}
+    for old, new in remap.items():
+        if not voc.CLASS_RE.fullmatch(new):
+            raise UserError(f"remap {old}={new}: {new!r} is not a usable class name (no spaces, ':' or '/')")
+    return remap
+
+
+def _pairs_of(project, root: Path, problems: list) -> list[pairs.Pair]:
+    """A project's build pairs that can be mixed, sorted by id; what cannot be becomes problems."""
+    found = pairs.scan(project.build_dir)
+    shown = checks.display_path(project.build_dir, root)
+    if not found.images:
+        raise UserError(f"project {project.name!r} has no build ({shown}/ has no images); "
+                        f"run: inv build --project {project.name}")
+    rules = checks.project_rules(project, root, build=True)
+    problems += checks.shared_stem_problems(found, shown, rules)
+    usable = []
+    for pair in found.pairs:
+        named = checks.pair_problems(found, pair, shown, rules, None)
+        if named:
+            problems += named
+        elif os.path.splitext(pair.image)[1].lower() not in JPEG_EXTS:
+            problems.append(checks.Problem(f"{shown}/{pair.image}", "not-jpeg",
+                                           f"is not a JPEG; {voc.JPEG_IMAGES}/ holds JPEG only", rules.rebuild_fix))
+        elif not voc.ID_RE.fullmatch(pair.stem):
+            problems.append(checks.Problem(f"{shown}/{pair.image}", "bad-id",
+                                           "the file name has a space or slash, which ImageSets cannot hold",
+                                           rules.rebuild_fix))
+        else:
+            usable.append(pair)
+    return usable
+
+
+def _rows(ws, loaded: list, ratios, seed: int) -> list[Row]:
+    """Every pair to mix, with its split, sorted by id. Empty builds, orphans and colliding ids
+    fail here, by name only, before anything is packed."""
+    problems, rows, owner = [], [], {}
+    for project in loaded:
+        found = _pairs_of(project, ws.root, problems)
+        for pair in found:
+            if pair.stem in owner:
+                raise UserError(f"id {pair.stem!r} is in both projects/{owner[pair.stem]}/build and "
+                                f"projects/{project.name}/build; ids must be unique across projects: "
+                                f"rename one project's build files or mix them separately")
+            owner[pair.stem] = project.name
+        split_of = split.assign(project.name, [p.stem for p in found], ratios, seed, project.test_only)
+        rows += [Row(project.name, p.stem, p.image_path, p.xml_path, split_of[p.stem]) for p in found]
+    if problems:
+        raise problems_error(problems)
+    return sorted(rows, key=lambda r: r.id)
+
+
+def _load(ws, names, remap: dict) -> tuple[list, list[str]]:
+    """The projects to mix (named, else the profile's, else all) and the sorted classes after the remap."""
+    names = list(names or [])
+    if len(set(names)) != len(names):
+        raise UserError(f"--projects names a project twice ({','.join(names)})")
+    loaded = ws.projects(ws.default_projects(names))
+    classes = sorted({remap.get(c, c) for p in loaded for c in p.classes})
+    for cls in classes:
+        if not voc.CLASS_RE.fullmatch(cls):
+            raise UserError(f"class {cls!r} cannot be a VOC class file name (no spaces, ':' or '/'); "
+                            f"rename it with --remap '{cls}=NEW'")
+    return loaded, classes
+
+
+def _contexts(ws, loaded: list, remap: dict, name: str) -> dict[str, Context]:
+    return {p.name: Context(p.name, checks.project_rules(p, ws.root, build=True),
+                            checks.display_path(p.build_dir, ws.root), remap, name,
+                            tuple(ws.profile.size), ws.profile.name) for p in loaded}
+
+
+def _pack(path: Path, dataset_name: str, classes, rows, contexts, jobs: int, formats) -> tuple[str, int, list]:
+    """Check and pack in one pass: annotations are checked while the archive is written; any
+    problem raises before the caller renames the file into place."""
+    inspection = Inspection(contexts, rows, jobs)
+    try:
+        dataset = Dataset(dataset_name, classes, Items(inspection.checked_items()))
+        sha256, size = write_tar_gz(path, chain.from_iterable(FORMATS[f](dataset) for f in formats))
+    finally:
+        inspection.close()
+    return sha256, size, dataset.items.seen
+
+
+def _check_inputs(name, train, val, test, seed, remap, formats):
+    check_name(name)
+    ratios = split.check_ratios(train, val, test)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise UserError(f"--seed must be a whole number (got {seed!r})")
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UserError(f"unknown dataset format {','.join(unknown) or 'none'}; known: {', '.join(FORMATS)}")
+    return ratios, check_remap(remap)
+
+
+def mix(ws, name: str, projects=None, train=0.8, val=0.2, test=0.0, seed: int = 0, remap: dict | None = None,
+        jobs: int | None = None, formats=("voc",)) -> MixResult:
+    """Mix the named projects' builds (default: the profile's, else all) into dist/<name>.tar.gz + manifest.
+
+    `ws`: lib.workspace.Workspace (its profile's size is required of every built image);
+    `projects`: a list of names; `remap`: {old: new}; `jobs`: processes that check annotations
+    while the main one packs (default: all cores). Raises UserError for anything the user must
+    fix; a failed mix leaves dist/ as it was.
+    """
+    started = time.perf_counter()
+    ratios, remap = _check_inputs(name, train, val, test, seed, remap, formats)
+    loaded, classes = _load(ws, projects, remap)
+    rows = _rows(ws, loaded, ratios, seed)
+    dist = ws.dist_dir
+    dist.mkdir(exist_ok=True)
+    archive = dist / f"{name}.tar.gz"
+    tmp = dist / f".{name}.tar.gz.tmp-{os.getpid()}"
+    jobs = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
+    try:
+        sha256, size, items = _pack(tmp, name, classes, rows, _contexts(ws, loaded, remap, name), jobs, formats)
+        os.replace(tmp, archive)
+    finally:
+        tmp.unlink(missing_ok=True)
+    counts = manifest_lib.counts(items, classes, [p.name for p in loaded])
+    manifest_path = dist / f"{name}.manifest.json"
+    manifest_lib.write(manifest_path, {
+        "name": name, "archive": archive.name, "sha256": sha256, "bytes": size, "classes": classes,
+        "counts": counts, "split": {"train": ratios[0], "val": ratios[1], "test": ratios[2], "seed": seed},
+        "remap": dict(sorted(remap.items())), "provenance": manifest_lib.provenance(ws, loaded)})
+    used = {c for p in loaded for c in p.classes}
+    return MixResult(name, archive, manifest_path, sha256, size, classes, counts, time.perf_counter() - started,
+                     [f"{old}={new}" for old, new in sorted(remap.items()) if old not in used])

@@ -1,0 +1,138 @@
+"""Checking the builds as they are mixed: the one annotation check (lib/checks) on every pair, in
+a pool of processes, reduced to the mix's items.
+
+A pair's XML goes into the archive as its own bytes unless a class is remapped or a coordinate is
+not whole: then it is rewritten in memory (voc.parse -> rename -> voc.dumps), never on disk.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from collections import deque
+from dataclasses import dataclass, replace
+from typing import Iterator
+
+from .. import checks, voc
+from ..errors import UserError
+from .items import Item
+
+INSPECT_CHUNK = 200            # pairs checked per task by a worker process
+
+
+@dataclass(frozen=True)
+class Context:
+    """What checking one project's files needs; plain data, so it travels to worker processes."""
+    project: str
+    rules: checks.Rules               # the project's classes; its build's fix
+    build_shown: str                  # projects/P/build, as messages show it
+    remap: dict
+    top: str                          # the dataset name (a rewritten XML's <folder>)
+    size: tuple | None = None         # the profile's (width, height), when one is given
+    profile: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One pair to check and mix."""
+    project: str
+    id: str
+    image: str
+    xml: str
+    split: str
+
+
+def _whole(obj: voc.VocObject) -> bool:
+    return obj.xmin % 1 == obj.ymin % 1 == obj.xmax % 1 == obj.ymax % 1 == 0
+
+
+def inspect(ctx: Context, row: Row) -> tuple[Item | None, list[checks.Problem]]:
+    """Check one pair as `inv dlimgmgr.check` does, plus the profile's size; the item when it passes."""
+    image_shown = f"{ctx.build_shown}/{os.path.basename(row.image)}"
+    checked = checks.check_file(row.xml, row.image, ctx.rules, f"{ctx.build_shown}/{row.id}.xml", image_shown)
+    problems = checked.problems
+    size = checked.size
+    if ctx.size is not None and size is not None and tuple(size) != ctx.size:
+        problems.append(checks.Problem(image_shown, "profile-size",
+                                       f"is {size[0]}x{size[1]} but profile {ctx.profile} is "
+                                       f"{ctx.size[0]}x{ctx.size[1]}",
+                                       f"build again: inv build --project {ctx.project} --profile {ctx.profile} --force"))
+    if problems:
+        return None, problems
+    ann, data = checked.annotation, checked.data
+    if any(ctx.remap.get(o.name, o.name) != o.name or not _whole(o) for o in ann.objects):
+        ann.objects = [replace(o, name=ctx.remap.get(o.name, o.name)) for o in ann.objects]
+        ann.folder = ctx.top
+        data = voc.dumps(ann)
+    return Item(row.id, row.project, row.split, row.image, ann, data), []
+
+
+def _inspect_rows(job) -> list:
+    """One chunk of rows, in a worker process (or inline for a small mix)."""
+    contexts, rows = job
+    return [inspect(contexts[row.project], row) for row in rows]
+
+
+class Inspection:
+    """`inspect` over every row, results in row order. A large mix checks in `jobs` processes with
+    a bounded number of chunks in flight (memory stays flat) while the main process packs what is
+    already checked. The workers are started (forked) on creation, before any thread exists."""
+
+    def __init__(self, contexts: dict, rows: list[Row], jobs: int):
+        self.contexts = contexts
+        self.chunks = iter([rows[i:i + INSPECT_CHUNK] for i in range(0, len(rows), INSPECT_CHUNK)])
+        self.pool = None
+        self.pending = deque()
+        if jobs > 1 and len(rows) > 2 * INSPECT_CHUNK:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # fork: workers start in milliseconds with the modules already imported (Linux);
+            # elsewhere the platform's default start method.
+            mp = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp)
+            for _ in range(2 * jobs + 2):
+                if not self._submit():
+                    break
+
+    def _submit(self) -> bool:
+        chunk = next(self.chunks, None)
+        if chunk is None:
+            return False
+        self.pending.append(self.pool.submit(_inspect_rows, (self.contexts, chunk)))
+        return True
+
+    def __iter__(self):
+        if self.pool is None:
+            for chunk in self.chunks:
+                yield from _inspect_rows((self.contexts, chunk))
+            return
+        while self.pending:
+            done = self.pending.popleft().result()
+            self._submit()
+            yield from done
+
+    def checked_items(self) -> Iterator[Item]:
+        """The items that pass, in row order; after the last, a UserError if any row had a problem."""
+        problems = []
+        for item, found in self:
+            problems += found
+            if not problems:
+                yield item
+        if problems:
+            raise problems_error(problems)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            for f in self.pending:
+                f.cancel()
+            self.pool.shutdown(wait=True)
+            self.pool = None
+
+
+def problems_error(problems: list) -> UserError:
+    """One line for all the annotation problems of a mix: the first, how many more, where to see them."""
+    files = sorted({p.path for p in problems})
+    more = (f" (+{len(problems) - 1} more in {', '.join(files[:3])}{', ...' if len(files) > 3 else ''})"
+            if len(problems) > 1 else "")
+    return UserError(f"the builds have {len(problems)} annotation problem(s), nothing was mixed: "
+                     f"{problems[0].line()}{more}; list them all: inv dlimgmgr.check")
