@@ -114,7 +114,7 @@ def build(c, project=None, jobs=None, force=False, profile=None):
 
 
 
-@task(help={
+@settings.task(help={
     "name": "dataset name: dist/NAME.tar.gz with top folder NAME/ (default: config dlimgmgr.mix.name)",
     "projects": "comma-separated projects, e.g. close,kanji (default: config mix.projects, the profile's, or all)",
     "train": "share of each project's images for train (default: config mix.train, 0.8)",
@@ -123,9 +123,11 @@ def build(c, project=None, jobs=None, force=False, profile=None):
     "seed": "seed of the split (default: config mix.seed)",
     "remap": "rename classes, e.g. closebcow=close,closegb=close (default: config mix.remap)",
     "profile": "image-size profile the builds must match (default: config dlimgmgr.profile)",
+    "negatives": "keep images with no object (default: config mix.negatives, off: the ssd.pytorch family "
+                 "crashes on them)",
 })
-@settings.user_errors
-def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None, remap=None, profile=None):
+def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None, remap=None, profile=None,
+        negatives=None):
     """Mix projects' builds into one Pascal VOC dataset: dist/NAME.tar.gz + dist/NAME.manifest.json.
 
     The train/val/test ratio is applied within each project, seeded; every annotation is checked
@@ -140,7 +142,8 @@ def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None,
                          val=parse_number("--val", settings.pick(val, conf.val)),
                          test=parse_number("--test", settings.pick(test, conf.test)),
                          seed=parse_number("--seed", settings.pick(seed, conf.seed), int),
-                         remap=parse_remap(settings.pick(remap, conf.get("remap") or {})))
+                         remap=parse_remap(settings.pick(remap, conf.get("remap") or {})),
+                         negatives=bool(settings.pick(negatives, conf.get("negatives", False))))
     print(result.summary())
 
 

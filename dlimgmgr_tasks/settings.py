@@ -74,7 +74,7 @@ SHORT_FLAGS = {"profile": "o", "project": "p", "name": "n", "jobs": "j", "force"
                "limit": "l", "timeout": "t", "seed": "s", "remap": "m", "projects": "P", "source": "S",
                "yes": "y", "port": "r", "each": "e", "json": "J", "format": "F"}
 FLAG_KINDS = {"jobs": int, "limit": int, "seed": int, "port": int, "timeout": float, "train": float,
-              "val": float, "test": float}
+              "val": float, "test": float, "negatives": bool}
 
 
 class DlTask(invoke.Task):
@@ -87,6 +87,8 @@ class DlTask(invoke.Task):
         opts["names"] = [long_name] + ([short] if short and short not in taken_names else [])
         if name in FLAG_KINDS and "kind" not in opts:
             opts["kind"] = FLAG_KINDS[name]
+        if opts.get("kind") is float:  # Invoke's help names STRING and INT only
+            opts["help"] = f"FLOAT: {opts.get('help', '')}"
         return opts
 
 

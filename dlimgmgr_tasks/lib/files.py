@@ -1,7 +1,11 @@
-"""Writing a file so that a reader never sees half of it: a temp file beside it, then a rename."""
+"""Changing files so that a reader never sees half a change: a temp file beside it, then a rename;
+a lock per target, Ctrl-C held across a pair of renames, and the removal of a killed run's temps.
+"""
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import tempfile
 from pathlib import Path
 
@@ -18,3 +22,48 @@ def atomic_write(path, data: bytes, mode: int = 0o644) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def no_interrupt():
+    """Hold Ctrl-C for the few microseconds of a pair of renames, then deliver it."""
+    got = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *a: got.append(a))
+    except ValueError:  # not the main thread: nothing to hold
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if got:
+            raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def locked(path, what: str):
+    """An exclusive lock on `path` (made if missing) for one run; a second run is refused at once."""
+    import fcntl
+
+    from .errors import UserError
+
+    with open(path, "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise UserError(f"{path}: another {what} is running; wait for it to finish") from None
+        yield
+
+
+def remove_stale(folder, pattern: str) -> list[Path]:
+    """Remove what a killed earlier run left (temp files matching `pattern`); call it under the lock."""
+    removed = []
+    for path in Path(folder).glob(pattern):
+        if path.is_dir() and not path.is_symlink():
+            import shutil
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed

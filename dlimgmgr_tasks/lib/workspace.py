@@ -23,7 +23,8 @@ DEFAULTS = {
         "resnet34": {"size": [64, 64]},
     },
     "jobs": 0,  # 0 = all cores
-    "mix": {"name": "voc", "projects": [], "train": 0.8, "val": 0.2, "test": 0.0, "seed": 0, "remap": {}},
+    "mix": {"name": "voc", "projects": [], "train": 0.8, "val": 0.2, "test": 0.0, "seed": 0, "remap": {},
+            "negatives": False},
 }
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from .. import checks, pairs, voc
+from .. import checks, files, pairs, voc
 from ..errors import UserError
 from . import manifest as manifest_lib
 from . import split, voc_layout
@@ -43,6 +43,7 @@ class MixResult:
     counts: dict
     seconds: float
     unused_remaps: list = field(default_factory=list)
+    negatives_left_out: int = 0
 
     def summary(self) -> str:
         splits = ", ".join(f"{s} {n}" for s, n in self.counts["images"].items() if n)
@@ -50,6 +51,9 @@ class MixResult:
                  f"classes {', '.join(self.classes)}",
                  f"wrote {self.archive} ({self.bytes / 1e6:.1f} MB, sha256 {self.sha256[:12]}...) "
                  f"and {self.manifest.name} in {self.seconds:.1f} s"]
+        if self.negatives_left_out:
+            lines.append(f"left out {self.negatives_left_out} image(s) with no object (the ssd.pytorch family "
+                         f"cannot train on them); --negatives keeps them")
         for pair in self.unused_remaps:
             lines.append(f"note: remap {pair} matched no class of the mixed projects")
         return "\n".join(lines)
@@ -136,12 +140,21 @@ def _contexts(ws, loaded: list, remap: dict, name: str) -> dict[str, Context]:
                             tuple(ws.profile.size), ws.profile.name) for p in loaded}
 
 
-def _pack(path: Path, dataset_name: str, classes, rows, contexts, jobs: int, formats) -> tuple[str, int, list]:
+def _pack(path: Path, dataset_name: str, classes, rows, contexts, jobs: int, formats,
+          leave_out=None) -> tuple[str, int, list]:
     """Check and pack in one pass: annotations are checked while the archive is written; any
-    problem raises before the caller renames the file into place."""
+    problem raises before the caller renames the file into place. `leave_out(item)` is called
+    for each image without objects that is left out (None: keep them)."""
     inspection = Inspection(contexts, rows, jobs)
+
+    def kept(items):
+        for item in items:
+            if leave_out is not None and item.negative:
+                leave_out(item)
+            else:
+                yield item
     try:
-        dataset = Dataset(dataset_name, classes, Items(inspection.checked_items()))
+        dataset = Dataset(dataset_name, classes, Items(kept(inspection.checked_items())))
         sha256, size = write_tar_gz(path, chain.from_iterable(FORMATS[f](dataset) for f in formats))
     finally:
         inspection.close()
@@ -160,13 +173,15 @@ def _check_inputs(name, train, val, test, seed, remap, formats):
 
 
 def mix(ws, name: str, projects=None, train=0.8, val=0.2, test=0.0, seed: int = 0, remap: dict | None = None,
-        jobs: int | None = None, formats=("voc",)) -> MixResult:
+        jobs: int | None = None, formats=("voc",), negatives: bool = False) -> MixResult:
     """Mix the named projects' builds (default: the profile's, else all) into dist/<name>.tar.gz + manifest.
 
     `ws`: lib.workspace.Workspace (its profile's size is required of every built image);
     `projects`: a list of names; `remap`: {old: new}; `jobs`: processes that check annotations
-    while the main one packs (default: all cores). Raises UserError for anything the user must
-    fix; a failed mix leaves dist/ as it was.
+    while the main one packs (default: all cores); `negatives`: keep images with no object (the
+    ssd.pytorch family crashes on them, so they are left out unless asked). Raises UserError for
+    anything the user must fix. Archive and manifest are replaced as a pair or not at all; two
+    mixes of one name run one after the other.
     """
     started = time.perf_counter()
     ratios, remap = _check_inputs(name, train, val, test, seed, remap, formats)
@@ -174,20 +189,35 @@ def mix(ws, name: str, projects=None, train=0.8, val=0.2, test=0.0, seed: int = 
     rows = _rows(ws, loaded, ratios, seed)
     dist = ws.dist_dir
     dist.mkdir(exist_ok=True)
-    archive = dist / f"{name}.tar.gz"
+    with files.locked(dist / f".{name}.lock", f"mix of {name!r}"):
+        files.remove_stale(dist, f".{name}.tar.gz.tmp-*")
+        files.remove_stale(dist, f".{name}.manifest.json.tmp-*")
+        return _mix_locked(ws, name, loaded, classes, rows, ratios, seed, remap, jobs, formats, negatives, started)
+
+
+def _mix_locked(ws, name, loaded, classes, rows, ratios, seed, remap, jobs, formats, negatives, started):
+    dist = ws.dist_dir
+    archive, manifest_path = dist / f"{name}.tar.gz", dist / f"{name}.manifest.json"
     tmp = dist / f".{name}.tar.gz.tmp-{os.getpid()}"
+    tmp_manifest = dist / f".{name}.manifest.json.tmp-{os.getpid()}"
     jobs = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
+    left_out = []
     try:
-        sha256, size, items = _pack(tmp, name, classes, rows, _contexts(ws, loaded, remap, name), jobs, formats)
-        os.replace(tmp, archive)
+        sha256, size, items = _pack(tmp, name, classes, rows, _contexts(ws, loaded, remap, name), jobs, formats,
+                                    None if negatives else left_out.append)
+        counts = manifest_lib.counts(items, classes, [p.name for p in loaded])
+        counts["negatives_left_out"] = len(left_out)
+        manifest_lib.write(tmp_manifest, {
+            "name": name, "archive": archive.name, "sha256": sha256, "bytes": size, "classes": classes,
+            "counts": counts, "split": {"train": ratios[0], "val": ratios[1], "test": ratios[2], "seed": seed},
+            "formats": list(formats), "negatives": bool(negatives),
+            "remap": dict(sorted(remap.items())), "provenance": manifest_lib.provenance(ws, loaded)})
+        with files.no_interrupt():  # both renames or neither: a manifest always describes its archive
+            os.replace(tmp, archive)
+            os.replace(tmp_manifest, manifest_path)
     finally:
         tmp.unlink(missing_ok=True)
-    counts = manifest_lib.counts(items, classes, [p.name for p in loaded])
-    manifest_path = dist / f"{name}.manifest.json"
-    manifest_lib.write(manifest_path, {
-        "name": name, "archive": archive.name, "sha256": sha256, "bytes": size, "classes": classes,
-        "counts": counts, "split": {"train": ratios[0], "val": ratios[1], "test": ratios[2], "seed": seed},
-        "remap": dict(sorted(remap.items())), "provenance": manifest_lib.provenance(ws, loaded)})
+        tmp_manifest.unlink(missing_ok=True)
     used = {c for p in loaded for c in p.classes}
     return MixResult(name, archive, manifest_path, sha256, size, classes, counts, time.perf_counter() - started,
-                     [f"{old}={new}" for old, new in sorted(remap.items()) if old not in used])
+                     [f"{old}={new}" for old, new in sorted(remap.items()) if old not in used], len(left_out))
