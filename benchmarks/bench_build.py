@@ -6,9 +6,9 @@ Floors, in this process, one core (cv2.setNumThreads(1), as the build's workers 
   (b) a plain OpenCV loop: imread, warpAffine, convertScaleAbs, imwrite.
 The build runs as the real CLI (`inv build --project bench --force --jobs N`) in a copy of the
 repository; its fixed cost (start-up, imports, the pool: a forced build of a one-image project,
-measured in the same run) is taken off, so images/s is the rate of the work itself. The recipe is the original tool's: rotation, shift,
-zoom, constant fill, brightness/contrast, which is what floor (b) does by hand; the shipped
-template recipe's rate is printed as well.
+measured in the same run) is taken off, so images/s is the rate of the work itself. The recipe
+is the original tool's: rotation, shift, zoom, constant fill, brightness/contrast, which is what
+floor (b) does by hand; the shipped template recipe's rate is printed as well.
 Goals: jobs 1 >= 0.8 x (a) and >= 0.6 x (b) per core; jobs 2 >= 1.7 x jobs 1 on 2 cores;
 an unforced rebuild <= 1.5 x `inv --list`.
 
@@ -49,7 +49,8 @@ def make_project(repo: Repo, name: str, carriers: int, count: int) -> list[tuple
         img[y:y + 40, x:x + 40] = (40, 40, 220)
         stem = f"{name}_c{i:03d}"
         cv2.imwrite(str(master / f"{stem}.jpg"), img, [cv2.IMWRITE_JPEG_QUALITY, 95])
-        (master / f"{stem}.xml").write_text(voc_xml(f"{stem}.jpg", SIZE, SIZE, [("close", x + 1, y + 1, x + 40, y + 40)]))
+        box = ("close", x + 1, y + 1, x + 40, y + 40)  # VOC: 1-based, inclusive
+        (master / f"{stem}.xml").write_text(voc_xml(f"{stem}.jpg", SIZE, SIZE, [box]))
         made.append((master / f"{stem}.jpg", (x, y, x + 40, y + 40)))
     write_recipe(repo, name, count, ORIGINAL)
     return made
@@ -141,8 +142,8 @@ def measure_template_and_unforced(report: Report, repo: Repo, carriers: int, cou
     listing = repo.best_inv("--list", repeat=repeat)
     unforced = repo.best_inv("build", "--project", "bench", repeat=repeat)
     report.figure("inv_list_s", listing)
-    report.figure("unforced_build_s", unforced, f"inv --list {listing * 1000:.0f} ms; unforced inv build "
-                                                f"({small} x {carriers} images, nothing changed) {unforced * 1000:.0f} ms")
+    report.figure("unforced_build_s", unforced, f"inv --list {listing * 1000:.0f} ms; unforced inv build ({small} "
+                                                f"x {carriers} images, nothing changed) {unforced * 1000:.0f} ms")
     report.ratio("unforced_vs_inv_list", unforced / listing, "unforced inv build time / inv --list time",
                  goal=1.5, better="lower")
 
