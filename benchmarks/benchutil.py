@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -189,8 +190,9 @@ def ssh_entry(server, target_home: Path, **extra) -> dict:
 
 def ssh_words(server) -> str:
     """`ssh ... user@host` for the test sshd, as a shell fragment (OpenSSH's default cipher)."""
-    return (f"ssh -q -i {server.client_key} -p {server.port} -o BatchMode=yes "
-            f"-o UserKnownHostsFile={server.known_hosts} -o StrictHostKeyChecking=yes "
+    q = shlex.quote
+    return (f"ssh -q -i {q(str(server.client_key))} -p {server.port} -o BatchMode=yes "
+            f"-o UserKnownHostsFile={q(str(server.known_hosts))} -o StrictHostKeyChecking=yes "
             f"{server.user}@{server.hosts[0]}")
 
 
@@ -198,7 +200,8 @@ def ssh_tar_pull(server, remote_dir: Path, local_dir: Path) -> None:
     """The pull floor: ssh host 'tar cf - -C DIR .' | tar xf - -C LOCAL."""
     shutil.rmtree(local_dir, ignore_errors=True)
     local_dir.mkdir(parents=True)
-    subprocess.run(f"{ssh_words(server)} 'tar cf - -C {remote_dir} .' | tar xf - -C {local_dir}",
+    there = shlex.quote(f"tar cf - -C {shlex.quote(str(remote_dir))} .")
+    subprocess.run(f"{ssh_words(server)} {there} | tar xf - -C {shlex.quote(str(local_dir))}",
                    shell=True, check=True)
 
 
@@ -206,7 +209,8 @@ def ssh_tar_push(server, local_dir: Path, remote_dir: Path) -> None:
     """The push floor: tar cf - -C LOCAL . | ssh host 'tar xf - -C DIR'."""
     shutil.rmtree(remote_dir, ignore_errors=True)
     remote_dir.mkdir(parents=True)
-    subprocess.run(f"tar cf - -C {local_dir} . | {ssh_words(server)} 'tar xf - -C {remote_dir}'",
+    there = shlex.quote(f"tar xf - -C {shlex.quote(str(remote_dir))}")
+    subprocess.run(f"tar cf - -C {shlex.quote(str(local_dir))} . | {ssh_words(server)} {there}",
                    shell=True, check=True)
 
 
