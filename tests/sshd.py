@@ -119,6 +119,52 @@ def _make_password_user(base: Path) -> tuple[str, str, Path] | str:
     return name, password, home
 
 
+SSHD_CONFIG = """\
+HostKey {host_key}
+PidFile {pid_file}
+AuthorizedKeysFile {authorized}
+StrictModes no
+UsePAM no
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+MaxStartups 100:30:200
+MaxSessions 50
+Subsystem sftp internal-sftp
+"""
+
+
+def _answers(port: int) -> bool:
+    """Every loopback address of ours sends an SSH greeting on `port`."""
+    ok = True
+    for h in HOSTS:
+        with socket.create_connection((h, port), timeout=1) as s:
+            ok = ok and s.recv(4).startswith(b"SSH-")
+    return ok
+
+
+def _launch(d: Path, port: int, host_key: Path) -> subprocess.Popen | None:
+    """sshd on `port` in folder d, once it answers on every address; None when it did not come up."""
+    config = d / "sshd_config"
+    config.write_text("".join(f"ListenAddress {h}:{port}\n" for h in HOSTS) + SSHD_CONFIG.format(
+        host_key=host_key, pid_file=d / "sshd.pid", authorized=d / "authorized_keys"))
+    with open(d / "sshd.log", "wb") as log:
+        proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if _answers(port):
+                return proc
+        except OSError:
+            time.sleep(0.05)
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    return None
+
+
 def start(base: Path | None = None, password_user: bool = True) -> Sshd:
     """Start sshd on a free port of 127.0.0.2-4 in a fresh folder under `base` (a temp dir if None)."""
     import pwd
@@ -133,50 +179,14 @@ def start(base: Path | None = None, password_user: bool = True) -> Sshd:
     user = pwd.getpwuid(os.geteuid()).pw_name
     if os.geteuid() == 0:
         Path("/run/sshd").mkdir(mode=0o755, parents=True, exist_ok=True)  # privilege separation dir
-
     made = _make_password_user(d) if password_user else "not asked for"
-    last_log = ""
-    for _ in range(5):
+    for _ in range(5):  # a port taken between the probe and sshd's bind: try another
         port = _free_port()
-        config = d / "sshd_config"
-        config.write_text("".join(f"ListenAddress {h}:{port}\n" for h in HOSTS) + f"""\
-HostKey {host_key}
-PidFile {d / 'sshd.pid'}
-AuthorizedKeysFile {d / 'authorized_keys'}
-StrictModes no
-UsePAM no
-PermitRootLogin prohibit-password
-PubkeyAuthentication yes
-PasswordAuthentication yes
-KbdInteractiveAuthentication no
-MaxStartups 100:30:200
-MaxSessions 50
-Subsystem sftp internal-sftp
-""")
-        log = open(d / "sshd.log", "wb")
-        proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdin=subprocess.DEVNULL,
-                                stdout=log, stderr=subprocess.STDOUT)
-        log.close()
-        deadline = time.monotonic() + 10
-        up = False
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                ok = True
-                for h in HOSTS:
-                    with socket.create_connection((h, port), timeout=1) as s:
-                        ok = ok and s.recv(4).startswith(b"SSH-")
-                if ok:
-                    up = True
-                    break
-            except OSError:
-                time.sleep(0.05)
-        if up:
+        proc = _launch(d, port, host_key)
+        if proc is not None:
             break
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        last_log = (d / "sshd.log").read_text(errors="replace")
     else:
+        last_log = (d / "sshd.log").read_text(errors="replace")
         if not isinstance(made, str):
             subprocess.run(["userdel", made[0]], capture_output=True)
         shutil.rmtree(d, ignore_errors=True)
