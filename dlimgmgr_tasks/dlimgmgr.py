@@ -137,6 +137,9 @@ def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None,
 
     conf = settings.cfg(c).mix
     names = parse_names(projects) or list(conf.get("projects") or [])
+    if settings.is_dry(c):
+        from .lib import plans
+        return settings.show_plan(plans.mix(settings.workspace(c, profile), settings.pick(name, conf.name), names))
     result = mix_lib.mix(settings.workspace(c, profile), settings.pick(name, conf.name), names,
                          train=parse_number("--train", settings.pick(train, conf.train)),
                          val=parse_number("--val", settings.pick(val, conf.val)),

@@ -105,6 +105,11 @@ def is_dry(c) -> bool:
     return bool(c.config.run.dry)
 
 
+def show_plan(lines) -> None:
+    """Print a dry run's plan (lib.plans): what the task would write, contact and swap."""
+    print("\n".join(["dry run: nothing is changed", *lines]))
+
+
 def user_errors(fn):
     """Turn a UserError into Invoke's Exit: one line on stderr, exit code 1, no traceback."""
     @functools.wraps(fn)
