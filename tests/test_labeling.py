@@ -14,7 +14,10 @@ import pytest
 
 from dlimgmgr_tasks.lib import labeling, voc
 from dlimgmgr_tasks.lib.workspace import Workspace
-from labelingdata import boxes, cvat_xml, labelimg_xml, labeling_side, snapshot, status_row  # noqa: F401
+import labelingdata
+from labelingdata import boxes, cvat_xml, labelimg_xml, snapshot, status_row
+
+labeling_side = labelingdata.labeling_side   # the fixture: a local and an SSH labeling host
 
 PROJECT = "kanji"   # four classes, four boxes per carrier: room for moves, renames, removals
 CARRIERS = [f"kanji_c00{i}" for i in range(8)]

@@ -8,7 +8,10 @@ from types import SimpleNamespace
 import pytest
 
 from dlimgmgr_tasks.lib import voc
-from labelingdata import boxes, labelimg_xml, labeling_side, status_row  # noqa: F401
+import labelingdata
+from labelingdata import boxes, labelimg_xml, status_row
+
+labeling_side = labelingdata.labeling_side   # the fixture: a local and an SSH labeling host
 
 PROJECT, STEM = "close", "close_c000"
 
