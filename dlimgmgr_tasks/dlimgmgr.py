@@ -1,12 +1,11 @@
 """The `dlimgmgr` namespace (the orchestrator): thin tasks over dlimgmgr_tasks.lib.
 
-new, import, check, stats, build and mix live here; hosts, trust and distribute-config in
-hosts_tasks.py. Library modules are imported inside the task bodies so `inv --list` stays instant.
+new, import, check, stats, build, mix, and the host tasks hosts, trust and distribute-config.
+Library modules are imported inside the task bodies so `inv --list` stays instant.
 """
 from invoke import Collection, Exit, task
 
 from . import settings
-from .hosts_tasks import TASKS as HOST_TASKS
 
 
 @task(iterable=["source"], help={
@@ -21,8 +20,9 @@ def new(c, name, source=None):
     """
     from .lib import scaffold
 
-    path = scaffold.create(settings.root(c), name, sources=source or [])
-    print(f"created {path.relative_to(settings.root(c))}")
+    ws = settings.workspace(c)
+    path = scaffold.create(ws, name, sources=source or [])
+    print(f"created {path.relative_to(ws.root)}")
 
 
 @task(name="import", help={
@@ -38,7 +38,7 @@ def import_(c, folder, project=None, each=False):
     """
     from .lib import harvest
 
-    outcomes = harvest.import_dir(settings.root(c), folder, project=project, each=each)
+    outcomes = harvest.import_dir(settings.workspace(c), folder, project=project, each=each)
     for outcome in outcomes:
         print(outcome.line())
     counts = {s: sum(o.status == s for o in outcomes) for s in (harvest.ADDED, harvest.SKIPPED, harvest.REFUSED)}
@@ -150,6 +150,60 @@ def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None,
     print(result.summary())
 
 
+@task(help={"timeout": "seconds to wait for each host (default 10)"})
+@settings.user_errors
+def hosts(c, timeout=10):
+    """Check every role's host: reachable, host key known, auth ok, target_home writable, python (dataaug, pytorch).
+
+    Prints one table row per role entry; exit 1 with the first problem of each failing host.
+    """
+    from .lib import hostcheck
+
+    checks = hostcheck.check_hosts(settings.workspace(c), timeout=float(timeout))
+    print("\n".join(hostcheck.table(checks)))
+    failed = [chk for chk in checks if not chk.ok]
+    for chk in failed:
+        print(f"problem: {chk.problem}")
+    if failed:
+        raise Exit(f"error: {len(failed)} of {len(checks)} host check(s) failed; see 'problem:' above", code=1)
+
+
+@task(help={
+    "host": "host name or address, as written in the hosts file",
+    "port": "SSH port (default: the hosts file's port for that host, else 22)",
+    "yes": "add the key without asking (for scripts; check the fingerprint first)",
+})
+@settings.user_errors
+def trust(c, host, port=None, yes=False):
+    """Show HOST's SSH host key fingerprint and add it to the hosts file's known_hosts once confirmed."""
+    from .console import confirm
+    from .lib import hostcheck
+
+    offer = hostcheck.offered_key(settings.workspace(c), host, port)
+    print(f"{offer.name} offers {offer.key.get_name()} key {offer.fingerprint}")
+    if offer.trusted:
+        print(f"already trusted in {offer.known_hosts}")
+        return
+    for fingerprint in offer.replaced:
+        print(f"WARNING: {offer.known_hosts} holds a DIFFERENT {offer.key.get_name()} key {fingerprint} "
+              f"for {offer.name}; it will be replaced")
+    if not yes and not confirm(f"Add it to {offer.known_hosts}? Compare the fingerprint with "
+                               f"`ssh-keygen -lf` on the host."):
+        raise Exit(f"error: {offer.name}: key not added; check the fingerprint, then answer y or pass --yes", code=1)
+    hostcheck.trust(offer)
+    print(f"added {offer.name} {offer.fingerprint} to {offer.known_hosts}")
+
+
+@task(name="distribute-config", help={"timeout": "seconds to wait for each host (default 10)"})
+@settings.user_errors
+def distribute_config(c, timeout=10):
+    """Copy the hosts file and the secrets file (mode 0600) into every host's target_home."""
+    from .lib import hostcheck
+
+    for line in hostcheck.distribute_config(settings.workspace(c), timeout=float(timeout)):
+        print(line)
+
+
 # --- flag values as the library takes them ----------------------------------------------------
 
 def parse_names(text) -> list[str]:
@@ -188,5 +242,5 @@ def parse_remap(text) -> dict:
 
 
 ns = Collection("dlimgmgr")
-for _task in (new, import_, check, stats, build, mix, *HOST_TASKS):
+for _task in (new, import_, check, stats, build, mix, hosts, trust, distribute_config):
     ns.add_task(_task)

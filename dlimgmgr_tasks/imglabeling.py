@@ -13,11 +13,12 @@ def push(c, name):
     for `labelImg DIR DIR/predefined_classes.txt`. An XML changed there and not pulled yet is
     never overwritten (pull first).
     """
-    from .lib import labeling, projects
+    from .lib import labeling
 
-    project = projects.load(settings.root(c), name)
-    with labeling.labeling_side(settings.hosts(c)) as (where, home):
-        result = labeling.push(project, where, home)
+    ws = settings.workspace(c)
+    project = ws.project(name)
+    with ws.host("imglabeling") as host:
+        result = labeling.push(project, host)
     print("\n".join(result.lines()))
 
 
@@ -31,11 +32,12 @@ def pull(c, name):
     changed here too, the labeling side's version is kept beside it as STEM.remote.xml. Exit 1
     when anything was refused or is in conflict.
     """
-    from .lib import labeling, projects
+    from .lib import labeling
 
-    project = projects.load(settings.root(c), name)
-    with labeling.labeling_side(settings.hosts(c)) as (where, home):
-        result = labeling.pull(project, where, home)
+    ws = settings.workspace(c)
+    project = ws.project(name)
+    with ws.host("imglabeling") as host:
+        result = labeling.pull(project, host)
     print("\n".join(result.lines()))
     if not result.ok:
         raise Exit(f"error: {name}: {len(result.refused_files)} file(s) refused, {len(result.conflicts)} conflict(s); "
@@ -46,9 +48,9 @@ def pull(c, name):
 @settings.user_errors
 def status(c, project=None):
     """Per project: carriers, pre-labelled only, checked by a person, changed since push, conflicts."""
-    from .lib import labeling, projects
+    from .lib import labeling
 
-    rows = [labeling.HEADER] + [s.row() for s in labeling.status(projects.load_many(settings.root(c), project))]
+    rows = [labeling.HEADER] + [s.row() for s in labeling.status(settings.workspace(c).projects(project))]
     widths = [max(len(r[i]) for r in rows) for i in range(len(labeling.HEADER))]
     for r in rows:
         print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())

@@ -1,4 +1,4 @@
-"""The `pytorch` namespace: thin tasks over dlimgmgr_tasks.lib."""
+"""The `pytorch` namespace: thin tasks over dlimgmgr_tasks.lib.deploy."""
 from invoke import Collection, task
 
 from . import settings
@@ -15,7 +15,7 @@ def deploy(c, name=None):
     """
     from .lib import deploy as deploy_lib
 
-    print(deploy_lib.deploy(settings.root(c), settings.hosts_file(c), name))
+    print(deploy_lib.deploy(settings.workspace(c), name))
 
 
 @task
@@ -24,7 +24,7 @@ def rollback(c):
     """Swap the pytorch role's previous dataset (<dataset_dir>.prev) back in; again to undo."""
     from .lib import deploy as deploy_lib
 
-    print(deploy_lib.rollback(settings.root(c), settings.hosts_file(c)))
+    print(deploy_lib.rollback(settings.workspace(c)))
 
 
 @task
@@ -33,7 +33,7 @@ def train(c):
     """Run the pytorch role's train_command (hosts.yaml) in its target_home, streaming its output."""
     from .lib import deploy as deploy_lib
 
-    deploy_lib.train(settings.root(c), settings.hosts_file(c))
+    deploy_lib.train(settings.workspace(c))
 
 
 ns = Collection("pytorch")

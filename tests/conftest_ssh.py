@@ -37,11 +37,15 @@ def sshd():
 def ssh_entry(sshd, tmp_path):
     """ssh_entry(i, **overrides): a hosts.yaml mapping for host HOSTS[i] with a fresh target_home."""
     def entry(i: int = 0, **kw) -> dict:
-        e = {"host": sshd.hosts[i], "port": sshd.port, "user": sshd.user, "key_file": str(sshd.client_key),
-             "target_home": str(tmp_path / f"remote{i}")}
-        e.update(kw)
-        return {k: v for k, v in e.items() if v is not None}
+        return host_entry(sshd, i, **{"target_home": str(tmp_path / f"remote{i}"), **kw})
     return entry
+
+
+def host_entry(sshd, i: int, **kw) -> dict:
+    """A hosts.yaml mapping for host HOSTS[i], logging in with the fixture's client key."""
+    e = {"host": sshd.hosts[i], "port": sshd.port, "user": sshd.user, "key_file": str(sshd.client_key)}
+    e.update(kw)
+    return {k: v for k, v in e.items() if v is not None}
 
 
 @pytest.fixture

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from deploydata import MIX, usable
 from mixdata import make_build
+from oneline import one_line_error
 
-MIX = ("mix", "--profile", "resnet34", "--projects", "alpha")
 UNPACK = Path(__file__).resolve().parent.parent / "dlimgmgr_tasks" / "lib" / "unpack.py"
 
 
@@ -31,44 +32,43 @@ def home(repo) -> Path:
     return repo.path.parent / "pytorch"     # the fixture's pytorch target_home
 
 
-def one_line_error(proc) -> str:
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("error: ")
-    return lines[0]
-
-
-def usable(dataset: Path) -> list[str]:
-    """What a trainer reads: every trainval id has its image and annotation. Returns train ids."""
-    ids = (dataset / "ImageSets" / "Main" / "trainval.txt").read_text().split()
-    assert ids
-    for i in ids:
-        assert (dataset / "JPEGImages" / f"{i}.jpg").stat().st_size > 0
-        assert (dataset / "Annotations" / f"{i}.xml").is_file()
-    return (dataset / "ImageSets" / "Main" / "train.txt").read_text().split()
-
-
-def test_deploy_twice_rollback_and_back(built):
+def test_deploy_uploads_the_archive_and_unpacks_a_usable_dataset(built):
     built.inv(*MIX, "--name", "ds", "--seed", "1", "deploy", check=True)
-    dataset = home(built) / "datasets" / "ds"
-    first = usable(dataset)
-    uploaded = home(built) / "ds.tar.gz"
+    assert usable(home(built) / "datasets" / "ds")
     manifest = json.loads((built.path / "dist" / "ds.manifest.json").read_text())
-    assert hashlib.sha256(uploaded.read_bytes()).hexdigest() == manifest["sha256"]
-    assert not Path(f"{dataset}.prev").exists()
-    # Dated by the deploy, not by the archive's fixed mtime 0.
+    assert hashlib.sha256((home(built) / "ds.tar.gz").read_bytes()).hexdigest() == manifest["sha256"]
+    assert not Path(f"{home(built)}/datasets/ds.prev").exists()
+
+
+def test_deployed_files_are_dated_by_the_deploy_not_the_archive(built):
+    built.inv(*MIX, "--name", "ds", "deploy", check=True)
+    dataset = home(built) / "datasets" / "ds"
+    # Not by the archive's fixed mtime 0.
     assert (dataset / "JPEGImages").stat().st_mtime > time.time() - 3600
     assert min(p.stat().st_mtime for p in (dataset / "Annotations").iterdir()) > time.time() - 3600
 
-    proc = built.inv(*MIX, "--name", "ds", "--seed", "2", "deploy", check=True)
-    assert "previous one is kept as" in proc.stdout
-    second = usable(dataset)
-    assert second != first
-    assert usable(Path(f"{dataset}.prev")) == first
 
-    built.inv("pytorch.rollback", check=True)
+@pytest.fixture
+def deployed_twice(built):
+    built.inv(*MIX, "--name", "ds", "--seed", "1", "deploy", check=True)
+    dataset = home(built) / "datasets" / "ds"
+    first = usable(dataset)
+    proc = built.inv(*MIX, "--name", "ds", "--seed", "2", "deploy", check=True)
+    return built, dataset, first, proc
+
+
+def test_a_second_deploy_keeps_the_previous_dataset_as_prev(deployed_twice):
+    _, dataset, first, proc = deployed_twice
+    assert "previous one is kept as" in proc.stdout
+    assert usable(dataset) != first and usable(Path(f"{dataset}.prev")) == first
+
+
+def test_rollback_swaps_the_previous_dataset_back_and_again_undoes_it(deployed_twice):
+    repo, dataset, first, _ = deployed_twice
+    second = usable(dataset)
+    repo.inv("pytorch.rollback", check=True)
     assert usable(dataset) == first and usable(Path(f"{dataset}.prev")) == second
-    built.inv("pytorch.rollback", check=True)
+    repo.inv("pytorch.rollback", check=True)
     assert usable(dataset) == second
     leftovers = [p.name for p in dataset.parent.iterdir() if p.name.startswith(".ds.") and not p.name.endswith(".lock")]
     assert leftovers == []
@@ -184,7 +184,7 @@ def test_an_unpack_killed_half_way_leaves_the_previous_dataset(built):
     assert not [p for p in dataset.parent.iterdir() if ".incoming-" in p.name]
 
 
-def test_train_streams_output_and_passes_failure_on(built):
+def test_train_streams_its_output_as_it_comes(built):
     target = home(built)
     built.write_hosts({"pytorch": {"host": "local", "target_home": str(target), "train_command":
                                    "echo epoch 1; while [ ! -f go ]; do sleep 0.05; done; echo done"}})
@@ -200,19 +200,26 @@ def test_train_streams_output_and_passes_failure_on(built):
         proc.kill()
     assert proc.returncode == 0 and out.strip() == "done", err
 
-    built.write_hosts({"pytorch": {"host": "local", "target_home": str(target), "train_command": "exit 3"}})
+
+def test_a_failing_train_command_is_one_line_with_its_status(built):
+    built.write_hosts({"pytorch": {"host": "local", "target_home": str(home(built)), "train_command": "exit 3"}})
     line = one_line_error(built.inv("pytorch.train", check=False))
     assert "role pytorch" in line and "status 3" in line
 
 
-def test_nothing_to_deploy_roll_back_or_train_is_one_line(repo):
-    assert "inv mix" in one_line_error(repo.inv("deploy", check=False))
-    assert "inv mix --name nope" in one_line_error(repo.inv("pytorch.deploy", "--name", "nope", check=False))
-    assert "inv deploy" in one_line_error(repo.inv("pytorch.rollback", check=False))
-    assert "train_command" in one_line_error(repo.inv("pytorch.train", check=False))
+@pytest.mark.parametrize("args, hint", [
+    (("deploy",), "inv mix"),
+    (("pytorch.deploy", "--name", "nope"), "inv mix --name nope"),
+    (("pytorch.rollback",), "inv deploy"),
+    (("pytorch.train",), "train_command"),
+])
+def test_nothing_to_deploy_roll_back_or_train_is_one_line_saying_what_to_do(repo, args, hint):
+    assert hint in one_line_error(repo.inv(*args, check=False))
 
 
-def test_deploy_rollback_and_train_over_ssh(ssh_repo, ssh_entry, sshd):
+@pytest.fixture
+def ssh_deployed_twice(ssh_repo, ssh_entry, sshd):
+    """pytorch over SSH, deployed with seed 1 then seed 2: (repo, dataset, first train ids)."""
     make_build(ssh_repo.path, "alpha", ["cat", "dog"], 12)
     target = ssh_repo.path.parent / "pytorch"
     ssh_repo.write_hosts({"pytorch": ssh_entry(0, target_home=str(target),
@@ -222,17 +229,32 @@ def test_deploy_rollback_and_train_over_ssh(ssh_repo, ssh_entry, sshd):
     dataset = target / "datasets" / "ds"
     first = usable(dataset)
     ssh_repo.inv(*MIX, "--name", "ds", "--seed", "2", "deploy", check=True)
-    second = usable(dataset)
-    assert usable(Path(f"{dataset}.prev")) == first != second
-    ssh_repo.inv("pytorch.rollback", check=True)
-    assert usable(dataset) == first
-    out = ssh_repo.inv("pytorch.train", check=True).stdout
-    assert f"training on {dataset}" in out
+    return ssh_repo, dataset, first
 
-    archive = ssh_repo.path / "dist" / "ds.tar.gz"
+
+def test_deploy_over_ssh_keeps_the_previous_dataset_as_prev(ssh_deployed_twice):
+    _, dataset, first = ssh_deployed_twice
+    assert usable(Path(f"{dataset}.prev")) == first != usable(dataset)
+
+
+def test_rollback_over_ssh_swaps_the_previous_dataset_back(ssh_deployed_twice):
+    repo, dataset, first = ssh_deployed_twice
+    repo.inv("pytorch.rollback", check=True)
+    assert usable(dataset) == first
+
+
+def test_train_over_ssh_is_told_where_the_last_deploy_went(ssh_deployed_twice):
+    repo, dataset, _ = ssh_deployed_twice
+    assert f"training on {dataset}" in repo.inv("pytorch.train", check=True).stdout
+
+
+def test_a_damaged_archive_is_refused_by_the_ssh_host(ssh_deployed_twice, sshd):
+    repo, dataset, _ = ssh_deployed_twice
+    before = usable(dataset)
+    archive = repo.path / "dist" / "ds.tar.gz"
     data = bytearray(archive.read_bytes())
     data[-100] ^= 0xFF
     archive.write_bytes(bytes(data))
-    line = one_line_error(ssh_repo.inv("deploy", check=False))
+    line = one_line_error(repo.inv("deploy", check=False))
     assert "sha256" in line and f"host {sshd.user}@" in line
-    assert usable(dataset) == first
+    assert usable(dataset) == before

@@ -7,6 +7,7 @@ from pathlib import Path
 from PIL import Image
 
 from dlimgmgr_tasks.lib import harvest, hashing, projects
+from dlimgmgr_tasks.lib.workspace import Workspace
 
 
 def icon(path: Path, color, fmt=None) -> Path:
@@ -100,6 +101,6 @@ def test_import_refuses_bad_usage(repo, tmp_path):
 def test_known_sources_spans_every_project(tmp_path):
     for name, color in (("a", "red"), ("b", "blue")):
         icon(tmp_path / "projects" / name / "master" / "sources" / f"{name}.png", color)
-    known = harvest.known_sources(tmp_path)
+    known = harvest.known_sources(Workspace.at(tmp_path))
     assert sorted(p.name for p in known.values()) == ["a.png", "b.png"]
     assert hashing.sha256_file(tmp_path / "projects" / "a" / "master" / "sources" / "a.png") in known

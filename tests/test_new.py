@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from dlimgmgr_tasks.lib import projects, scaffold
+from dlimgmgr_tasks.lib.workspace import Workspace
 
 
 def icon(path: Path, color, size=(32, 32), fmt=None) -> Path:
@@ -84,7 +85,7 @@ def test_augment_template_follows_the_contract(tmp_path):
     (tmp_path / "projects" / "common").mkdir(parents=True)
     root = Path(__file__).resolve().parent.parent
     os.symlink(root / "projects" / "common" / "templates", tmp_path / "projects" / "common" / "templates")
-    pdir = scaffold.create(tmp_path, "aug")
+    pdir = scaffold.create(Workspace.at(tmp_path), "aug")
     spec = importlib.util.spec_from_file_location("aug_augment", pdir / "augment.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

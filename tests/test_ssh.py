@@ -14,6 +14,7 @@ from PIL import Image
 from dlimgmgr_tasks.lib.hosts import connection as connections, streams as transfer
 from dlimgmgr_tasks.lib.errors import UserError
 from dlimgmgr_tasks.lib.hosts.config import HostConfig as Host
+from oneline import one_line_error
 
 
 def jpeg_tree(root: Path, n: int = 12, size: int = 96, seed: int = 0) -> Path:
@@ -30,13 +31,6 @@ def jpeg_tree(root: Path, n: int = 12, size: int = 96, seed: int = 0) -> Path:
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def one_line_error(proc) -> str:
-    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("error: ")
-    return lines[0]
 
 
 def host(sshd, i=0, **kw) -> Host:

@@ -30,10 +30,10 @@ class Outcome:
         return f"{self.status:8} {self.file.name}: {self.detail}"
 
 
-def known_sources(root) -> dict[str, Path]:
+def known_sources(ws) -> dict[str, Path]:
     """sha256 -> source file, over every project's master/sources/ (valid project.yaml or not)."""
     known = {}
-    pdir = projects_lib.projects_dir(root)
+    pdir = ws.projects_dir
     if not pdir.is_dir():
         return known
     for project in sorted(pdir.iterdir()):
@@ -87,16 +87,17 @@ def _project_name_for(path: Path, taken: set[str]) -> str:
     return name
 
 
-def import_dir(root, src_dir, project: str | None = None, each: bool = False) -> list[Outcome]:
-    """Add the new images in `src_dir` to `project` (or one new project each); one Outcome per file."""
-    root = Path(root)
+def import_dir(ws, src_dir, project: str | None = None, each: bool = False) -> list[Outcome]:
+    """Add the new images in `src_dir` to `project` (or one new project each) of the workspace
+    (lib.workspace.Workspace); one Outcome per file."""
+    root = ws.root
     if bool(project) == bool(each):
         raise UserError("say where the images go: --project NAME (an existing project) or --each "
                         "(one new project per image), not both")
-    target = projects_lib.load(root, project) if project else None
+    target = ws.project(project) if project else None
     files = candidates(src_dir)
-    known = known_sources(root)
-    taken_projects = {p.name for p in projects_lib.projects_dir(root).iterdir()} if each else set()
+    known = known_sources(ws)
+    taken_projects = {p.name for p in ws.projects_dir.iterdir()} if each else set()
     taken_files = {p.stem for p in target.sources_dir.iterdir()} if target and target.sources_dir.is_dir() else set()
     outcomes = []
     for path in files:
@@ -115,7 +116,7 @@ def import_dir(root, src_dir, project: str | None = None, each: bool = False) ->
             else:
                 name = _project_name_for(path, taken_projects)
                 taken_projects.add(name)
-                pdir = scaffold.create(root, name, sources=[path])
+                pdir = scaffold.create(ws, name, sources=[path])
                 dest = next((pdir / "master" / "sources").iterdir())
         except UserError as exc:
             outcomes.append(Outcome(path, REFUSED, str(exc).removeprefix(f"{path}: ")))

@@ -1,20 +1,22 @@
-"""Check every host of hosts.yaml: reachable, key known, auth ok, target_home writable, python usable.
+"""Check every host of the hosts file: reachable, key known, auth ok, target_home writable, python usable.
 
 Also `distribute_config`: the hosts file (and the secrets file, mode 0600) into each host's
-target_home. Plain library code: `inv dlimgmgr.hosts` / `distribute-config` only print.
+target_home, and `offered_key`: what `inv dlimgmgr.trust` shows before it adds a key. Every host
+is checked through the same Host methods; what only SSH has (a host key, a login) is the host's
+own `check_access`. Plain library code returning data: the tasks print it.
 """
 from __future__ import annotations
 
+import secrets
 import shlex
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .hosts import connection as connections, keys, streams as transfer
 from .errors import UserError
-from .hosts.config import HostConfig as Host, HostsFile as Hosts
+from .hosts import open_host
+from .hosts.config import HostConfig
 
 OK, FAIL, SKIP = "ok", "FAIL", "-"
 COLUMNS = ("reachable", "key", "auth", "home", "python")
@@ -25,7 +27,7 @@ PY_CHECK = "import sys; assert sys.version_info >= {0}, sys.version; print(sys.v
 
 @dataclass
 class HostCheck:
-    host: Host
+    host: HostConfig
     results: dict = field(default_factory=dict)   # column -> ok / FAIL / - / a short value
     problem: str = ""                              # the first failure, one line
 
@@ -39,82 +41,44 @@ class HostCheck:
             self.problem = message
 
 
-def _home_probe(home: str, local: bool) -> str:
-    q = shlex.quote(home) if local else transfer.qpath(home)
-    return f'mkdir -p {q} && t=$(mktemp {q}/.dlimgmgr-check.XXXXXX) && rm -f "$t"'
-
-
-def _python_probe(py: str | None, local: bool, minimum: tuple) -> str:
-    cmd = (shlex.quote(py) if local else transfer.qpath(py)) if py else "python3"
-    return f"{cmd} -c {shlex.quote(PY_CHECK.format(minimum))}"
-
-
-def check_host(host: Host, known_hosts: Path, timeout: float = 10) -> HostCheck:
-    chk = HostCheck(host)
-    r = chk.results
-    where = None
-    if host.is_local:
-        r.update(reachable=OK, key=SKIP, auth=SKIP)
-    else:
-        try:
-            key = keys.fetch_host_key(host.host, host.port, timeout=timeout)
-            r["reachable"] = OK
-        except UserError as exc:
-            chk.fail("reachable", f"{host.label}: {str(exc).split(': ', 1)[-1]}")
-            for col in COLUMNS[1:]:
-                r[col] = SKIP
+def check_host(host, timeout: float = 10) -> HostCheck:
+    """One host (lib.hosts Host, opened with this timeout) through every column; closes it."""
+    chk = HostCheck(host.config)
+    with host:
+        access, problem = host.check_access()
+        chk.results.update(access)
+        if problem:
+            chk.problem = problem
+            chk.results.update(home=SKIP, python=SKIP)
             return chk
-        recorded = keys.recorded_keys(known_hosts, host.host, host.port)
-        if any(k.get_name() == key.get_name() and k.asbytes() == key.asbytes() for k in recorded):
-            r["key"] = OK
-        else:
-            changed = any(k.get_name() == key.get_name() for k in recorded)
-            port = f" --port {host.port}" if host.port != 22 else ""
-            chk.fail("key", f"{host.label}: host key {keys.fingerprint(key)} "
-                            f"{'CHANGED from the one in' if changed else 'not in'} {known_hosts}; check it, then run: "
-                            f"inv dlimgmgr.trust {host.host}{port}")
-            r.update(auth=SKIP, home=SKIP, python=SKIP)
-            return chk
+        home = host.quote(host.config.target_home)
         try:
-            where = connections.connect(host, known_hosts, timeout=timeout)
-            r["auth"] = OK
+            host.run(f'mkdir -p {home} && t=$(mktemp {home}/.dlimgmgr-check.XXXXXX) && rm -f "$t"',
+                     what="writing to target_home", timeout=timeout * 3)
+            chk.results["home"] = OK
         except UserError as exc:
-            chk.fail("auth", str(exc))
-            r.update(home=SKIP, python=SKIP)
-            return chk
-    try:
-        try:
-            transfer.run_remote(where, _home_probe(host.target_home, host.is_local), what="writing to target_home",
-                                timeout=timeout * 3)
-            r["home"] = OK
-        except UserError as exc:
-            chk.fail("home", f"{exc}; create {host.target_home} there or fix target_home")
-        minimum = MIN_PYTHON.get(host.role)
+            chk.fail("home", f"{exc}; create {host.config.target_home} there or fix target_home")
+        minimum = MIN_PYTHON.get(host.config.role)
         if minimum is None:
-            r["python"] = SKIP
-        elif host.is_local and not host.python:
-            r["python"] = sys.version.split()[0]
-        else:
-            try:
-                py = host.python_path
-                r["python"] = transfer.run_remote(where, _python_probe(py, host.is_local, minimum), what="python",
-                                                  timeout=timeout * 3).strip() or OK
-            except UserError as exc:
-                chk.fail("python", f"{exc}; set python: ({'.'.join(map(str, minimum))}+) for this host "
-                                   f"in the hosts file")
-    finally:
-        if where is not None:
-            where.close()
+            chk.results["python"] = SKIP
+            return chk
+        try:
+            probe = f"{host.python} -c {shlex.quote(PY_CHECK.format(minimum))}"
+            chk.results["python"] = host.run(probe, what="python", timeout=timeout * 3).strip() or OK
+        except UserError as exc:
+            chk.fail("python", f"{exc}; set python: ({'.'.join(map(str, minimum))}+) for this host "
+                               f"in the hosts file")
     return chk
 
 
-def check_hosts(hosts: Hosts, timeout: float = 10) -> list[HostCheck]:
-    """One HostCheck per role entry (a host in two roles is checked for each)."""
+def check_hosts(ws, timeout: float = 10) -> list[HostCheck]:
+    """One HostCheck per role entry of the workspace's hosts file (a host in two roles: each)."""
     from concurrent.futures import ThreadPoolExecutor
 
+    hosts = ws.hosts
     entries = hosts.all()
     with ThreadPoolExecutor(max_workers=min(8, len(entries))) as pool:
-        return list(pool.map(lambda h: check_host(h, hosts.known_hosts, timeout), entries))
+        return list(pool.map(lambda entry: check_host(open_host(entry, hosts, timeout=timeout), timeout), entries))
 
 
 def table(checks: list[HostCheck]) -> list[str]:
@@ -124,9 +88,10 @@ def table(checks: list[HostCheck]) -> list[str]:
     return ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
 
 
-def distribute_config(hosts: Hosts, timeout: float = 10) -> list[str]:
+def distribute_config(ws, timeout: float = 10) -> list[str]:
     """Copy the hosts file (as hosts.yaml) and the secrets file (as secrets.yaml, 0600) into every
     distinct host's target_home. Returns one line per host."""
+    hosts = ws.hosts
     lines, seen = [], set()
     with tempfile.TemporaryDirectory(prefix="dlimgmgr-config.") as d:
         stage = Path(d)
@@ -136,27 +101,70 @@ def distribute_config(hosts: Hosts, timeout: float = 10) -> list[str]:
             shutil.copyfile(hosts.secrets_path, stage / "secrets.yaml")
             (stage / "secrets.yaml").chmod(0o600)
             names.append("secrets.yaml")
-        for host in hosts.all():
-            key = (host.host, host.port, host.user, host.target_home)
-            if key in seen:
-                continue
-            seen.add(key)
-            if host.is_local:
-                dest = Path(host.target_home)
-                if dest.resolve() == hosts.path.resolve().parent:
-                    lines.append(f"{host.label}: {dest} is this repository; skipped")
-                    continue
-                transfer.push_tree(None, stage, dest, paths=names)
-                if "secrets.yaml" in names:
-                    (dest / "secrets.yaml").chmod(0o600)
-            else:
-                conn = connections.connect(host, hosts.known_hosts, timeout=timeout)
-                try:
-                    transfer.push_tree(conn, stage, host.target_home, paths=names)
-                    if "secrets.yaml" in names:
-                        transfer.run_remote(conn, f"chmod 600 {transfer.qpath(host.path('secrets.yaml'))}",
-                                            what="chmod 600 secrets.yaml")
-                finally:
-                    conn.close()
-            lines.append(f"{host.label}: {' and '.join(names)} -> {host.target_home}")
+        with _marker(hosts.path.resolve().parent) as marker:
+            for entry in hosts.all():
+                key = (entry.host, entry.port, entry.user, entry.target_home)
+                if key not in seen:
+                    seen.add(key)
+                    with open_host(entry, hosts, timeout=timeout) as host:
+                        lines.append(_send_config(host, stage, names, marker))
     return lines
+
+
+def _send_config(host, stage: Path, names: list[str], marker: str) -> str:
+    home = host.config.target_home
+    # The marker sits in the hosts file's folder: a host that sees it there works in this very folder.
+    seen = host.run(f"if [ -e {host.quote(host.path(marker))} ]; then echo same; fi", what="looking at target_home")
+    if seen.strip() == "same":
+        return f"{host.label}: {home} is this repository; skipped"
+    host.push_tree(stage, host.path(), paths=names)
+    if "secrets.yaml" in names:
+        host.run(f"chmod 600 {host.quote(host.path('secrets.yaml'))}", what="chmod 600 secrets.yaml")
+    return f"{host.label}: {' and '.join(names)} -> {home}"
+
+
+class _marker:
+    """A uniquely named empty file in `folder` for the length of a `with` block; its name."""
+
+    def __init__(self, folder: Path):
+        self.path = folder / f".dlimgmgr-here.{secrets.token_hex(8)}"
+
+    def __enter__(self) -> str:
+        self.path.touch()
+        return self.path.name
+
+    def __exit__(self, *exc) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+@dataclass
+class KeyOffer:
+    """What a host offers and what known_hosts already says about it (for `inv dlimgmgr.trust`)."""
+    hostname: str
+    port: int
+    name: str                   # as known_hosts names it: host, or [host]:port
+    key: object                 # the paramiko key offered
+    fingerprint: str
+    known_hosts: Path
+    trusted: bool               # exactly this key is already there
+    replaced: list[str]         # fingerprints of other keys of the same type it would replace
+
+
+def offered_key(ws, hostname: str, port: int | None = None) -> KeyOffer:
+    """The key the SSH server at hostname (port: as the hosts file has it, else 22) offers."""
+    from .hosts import keys
+
+    hosts = ws.hosts
+    port = int(port if port is not None else next((h.port for h in hosts.all() if h.host == hostname), 22))
+    key = keys.fetch_host_key(hostname, port)
+    recorded = keys.recorded_keys(hosts.known_hosts, hostname, port)
+    return KeyOffer(hostname, port, keys.known_hosts_name(hostname, port), key, keys.fingerprint(key), hosts.known_hosts,
+                    trusted=any(k.asbytes() == key.asbytes() for k in recorded),
+                    replaced=[keys.fingerprint(k) for k in recorded if k.get_name() == key.get_name()])
+
+
+def trust(offer: KeyOffer) -> Path:
+    """Add the offered key to known_hosts (replacing other keys of its type for that name)."""
+    from .hosts import keys
+
+    return keys.add_known_host(offer.known_hosts, offer.hostname, offer.port, offer.key)

@@ -24,8 +24,8 @@ TEMPLATES = ("project.yaml", "augment.py", "README.md")
 SOURCE_FORMATS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png"}
 
 
-def templates_dir(root) -> Path:
-    return projects_lib.projects_dir(root) / "common" / "templates"
+def templates_dir(ws) -> Path:
+    return ws.common_dir / "templates"
 
 
 def sanitise_name(text: str) -> str:
@@ -91,16 +91,16 @@ def _render(text: str, **values) -> str:
     return string.Template(text).safe_substitute(**values)
 
 
-def create(root, name: str, sources=(), classes=None) -> Path:
-    """Create projects/NAME; returns its path. Refuses a bad or taken name before touching the disk."""
-    root = Path(root)
+def create(ws, name: str, sources=(), classes=None) -> Path:
+    """Create projects/NAME in the workspace (lib.workspace.Workspace); returns its path. Refuses a
+    bad or taken name before touching the disk."""
     projects_lib.check_name(name)
-    pdir = projects_lib.projects_dir(root)
+    pdir = ws.projects_dir
     target = pdir / name
     if os.path.lexists(target):
         raise UserError(f"projects/{name}: already exists; pick another name, or add images to it with "
                         f"inv dlimgmgr.import DIR --project {name}")
-    tdir = templates_dir(root)
+    tdir = templates_dir(ws)
     missing = [t for t in TEMPLATES if not (tdir / t).is_file()]
     if missing:
         raise UserError(f"{tdir / missing[0]}: template missing; restore projects/common/templates/ from git")

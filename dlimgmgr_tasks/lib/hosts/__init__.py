@@ -44,6 +44,8 @@ class Host(Protocol):
 
     def quote(self, path: str) -> str: ...    # a shell word for a path there
 
+    def check_access(self) -> tuple[dict[str, str], str]: ...   # reachable/key/auth, first problem
+
     def run(self, command: str, *, what: str | None = None, timeout: float | None = None,
             input: bytes | None = None) -> str: ...            # stdout; UserError naming the host
 

@@ -73,6 +73,36 @@ class SshHost:
     def quote(self, path: str) -> str:
         return qpath(path)
 
+    def check_access(self) -> tuple[dict[str, str], str]:
+        """The SSH part of `inv dlimgmgr.hosts`: reach the host, compare the key it offers with
+        known_hosts (nothing is added), log in; the connection stays open for what follows.
+        ({"reachable", "key", "auth": "ok" | "FAIL" | "-"}, the first problem or "")."""
+        from . import keys
+
+        steps, host = dict.fromkeys(("reachable", "key", "auth"), "-"), self.config
+        try:
+            key = keys.fetch_host_key(host.host, host.port, timeout=self.timeout)
+        except UserError as exc:
+            steps["reachable"] = "FAIL"
+            return steps, f"{self.label}: {str(exc).split(': ', 1)[-1]}"
+        steps["reachable"] = "ok"
+        recorded = keys.recorded_keys(self.known_hosts, host.host, host.port)
+        if not any(k.get_name() == key.get_name() and k.asbytes() == key.asbytes() for k in recorded):
+            changed = any(k.get_name() == key.get_name() for k in recorded)
+            port = f" --port {host.port}" if host.port != 22 else ""
+            steps["key"] = "FAIL"
+            return steps, (f"{self.label}: host key {keys.fingerprint(key)} "
+                           f"{'CHANGED from the one in' if changed else 'not in'} {self.known_hosts}; check it, "
+                           f"then run: inv dlimgmgr.trust {host.host}{port}")
+        steps["key"] = "ok"
+        try:
+            self.conn
+        except UserError as exc:
+            steps["auth"] = "FAIL"
+            return steps, str(exc)
+        steps["auth"] = "ok"
+        return steps, ""
+
     # -- commands
 
     def run(self, command: str, *, what: str | None = None, timeout: float | None = None,
