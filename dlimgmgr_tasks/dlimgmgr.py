@@ -8,11 +8,10 @@ from invoke import Collection, Exit, task
 from . import settings
 
 
-@task(iterable=["source"], help={
+@settings.task(iterable=["source"], help={
     "name": "project name: lowercase letters, digits, '_' and '-'",
     "source": "a source image (jpg/png) to copy into master/sources/; repeat for several",
 })
-@settings.user_errors
 def new(c, name, source=None):
     """Scaffold projects/NAME (project.yaml, master/sources/, augment.py, README, notebooks/).
 
@@ -20,17 +19,19 @@ def new(c, name, source=None):
     """
     from .lib import scaffold
 
+    if settings.is_dry(c):
+        from .lib import plans
+        return settings.show_plan(plans.new(settings.workspace(c), name, source or []))
     ws = settings.workspace(c)
     path = scaffold.create(ws, name, sources=source or [])
     print(f"created {path.relative_to(ws.root)}")
 
 
-@task(name="import", help={
+@settings.task(name="import", help={
     "folder": "folder holding the harvested images (jpg/png)",
     "project": "existing project that gets the new images",
     "each": "make one new project per new image instead (name from the file stem)",
 })
-@settings.user_errors
 def import_(c, folder, project=None, each=False):
     """Add new harvested source images, skipping those already known by content (sha256).
 
@@ -38,6 +39,9 @@ def import_(c, folder, project=None, each=False):
     """
     from .lib import harvest
 
+    if settings.is_dry(c):
+        from .lib import plans
+        return settings.show_plan(plans.import_(settings.workspace(c), folder, project, each))
     outcomes = harvest.import_dir(settings.workspace(c), folder, project=project, each=each)
     for outcome in outcomes:
         print(outcome.line())
@@ -48,8 +52,7 @@ def import_(c, folder, project=None, each=False):
                    f"replace them with readable jpg/png files and import again", code=1)
 
 
-@task(iterable=["project"], help={"project": "project to check; repeat for several (default: all)"})
-@settings.user_errors
+@settings.task(iterable=["project"], help={"project": "project to check; repeat for several (default: all)"})
 def check(c, project=None):
     """Validate every master and built annotation against its image; exit 1 on any problem."""
     from .lib import checks
@@ -65,11 +68,10 @@ def check(c, project=None):
     print(f"{summary}: no problems")
 
 
-@task(iterable=["project"], help={
+@settings.task(iterable=["project"], help={
     "project": "project to count; repeat for several (default: all)",
     "json": "print the numbers as JSON instead of tables",
 })
-@settings.user_errors
 def stats(c, project=None, json=False):
     """Counts per project and class (master and build), box sizes, and the newest mix's splits."""
     from .lib import stats as stats_lib
@@ -150,8 +152,7 @@ def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None,
     print(result.summary())
 
 
-@task(help={"timeout": "seconds to wait for each host (default 10)"})
-@settings.user_errors
+@settings.task(help={"timeout": "seconds to wait for each host (default 10)"})
 def hosts(c, timeout=10):
     """Check every role's host: reachable, host key known, auth ok, target_home writable, python (dataaug, pytorch).
 
@@ -168,12 +169,11 @@ def hosts(c, timeout=10):
         raise Exit(f"error: {len(failed)} of {len(checks)} host check(s) failed; see 'problem:' above", code=1)
 
 
-@task(help={
+@settings.task(help={
     "host": "host name or address, as written in the hosts file",
     "port": "SSH port (default: the hosts file's port for that host, else 22)",
     "yes": "add the key without asking (for scripts; check the fingerprint first)",
 })
-@settings.user_errors
 def trust(c, host, port=None, yes=False):
     """Show HOST's SSH host key fingerprint and add it to the hosts file's known_hosts once confirmed."""
     from .console import confirm
@@ -194,12 +194,14 @@ def trust(c, host, port=None, yes=False):
     print(f"added {offer.name} {offer.fingerprint} to {offer.known_hosts}")
 
 
-@task(name="distribute-config", help={"timeout": "seconds to wait for each host (default 10)"})
-@settings.user_errors
+@settings.task(name="distribute-config", help={"timeout": "seconds to wait for each host (default 10)"})
 def distribute_config(c, timeout=10):
     """Copy the hosts file and the secrets file (mode 0600) into every host's target_home."""
     from .lib import hostcheck
 
+    if settings.is_dry(c):
+        from .lib import plans
+        return settings.show_plan(plans.distribute_config(settings.workspace(c)))
     for line in hostcheck.distribute_config(settings.workspace(c), timeout=float(timeout)):
         print(line)
 

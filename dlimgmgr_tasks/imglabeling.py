@@ -1,11 +1,10 @@
 """The `imglabeling` namespace: thin tasks over dlimgmgr_tasks.lib."""
-from invoke import Collection, Exit, task
+from invoke import Collection, Exit
 
 from . import settings
 
 
-@task(help={"name": "the project (projects/NAME)"})
-@settings.user_errors
+@settings.task(help={"name": "the project (projects/NAME)"})
 def push(c, name):
     """Send a project's carriers and pre-label XML to the imglabeling host (only what changed).
 
@@ -15,6 +14,9 @@ def push(c, name):
     """
     from .lib import labeling
 
+    if settings.is_dry(c):
+        from .lib import plans
+        return settings.show_plan(plans.push(settings.workspace(c), name))
     ws = settings.workspace(c)
     project = ws.project(name)
     with ws.host("imglabeling") as host:
@@ -22,8 +24,7 @@ def push(c, name):
     print("\n".join(result.lines()))
 
 
-@task(help={"name": "the project (projects/NAME)"})
-@settings.user_errors
+@settings.task(help={"name": "the project (projects/NAME)"})
 def pull(c, name):
     """Bring labelled VOC XML back into projects/NAME/master/, each validated against its image first.
 
@@ -34,6 +35,9 @@ def pull(c, name):
     """
     from .lib import labeling
 
+    if settings.is_dry(c):
+        from .lib import plans
+        return settings.show_plan(plans.pull(settings.workspace(c), name))
     ws = settings.workspace(c)
     project = ws.project(name)
     with ws.host("imglabeling") as host:
@@ -44,8 +48,7 @@ def pull(c, name):
                    "see above, fix them on the labeling side or merge the .remote.xml, then pull again", code=1)
 
 
-@task(iterable=["project"], help={"project": "only this project (repeat for several; default: all)"})
-@settings.user_errors
+@settings.task(iterable=["project"], help={"project": "only this project (repeat for several; default: all)"})
 def status(c, project=None):
     """Per project: carriers, pre-labelled only, checked by a person, changed since push, conflicts."""
     from .lib import labeling

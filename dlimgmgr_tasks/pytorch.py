@@ -1,11 +1,10 @@
 """The `pytorch` namespace: thin tasks over dlimgmgr_tasks.lib.deploy."""
-from invoke import Collection, task
+from invoke import Collection
 
 from . import settings
 
 
-@task(help={"name": "the mix to deploy, dist/NAME.tar.gz (default: the newest mix)"})
-@settings.user_errors
+@settings.task(help={"name": "the mix to deploy, dist/NAME.tar.gz (default: the newest mix)"})
 def deploy(c, name=None):
     """Upload the newest (or --name) mix to the pytorch role, verify it there, swap it in atomically.
 
@@ -15,24 +14,31 @@ def deploy(c, name=None):
     """
     from .lib import deploy as deploy_lib
 
+    if settings.is_dry(c):
+        from .lib import plans
+        return settings.show_plan(plans.deploy(settings.workspace(c), name))
     print(deploy_lib.deploy(settings.workspace(c), name))
 
 
-@task
-@settings.user_errors
+@settings.task
 def rollback(c):
     """Swap the pytorch role's previous dataset (<dataset_dir>.prev) back in; again to undo."""
     from .lib import deploy as deploy_lib
 
+    if settings.is_dry(c):
+        from .lib import plans
+        return settings.show_plan(plans.rollback(settings.workspace(c)))
     print(deploy_lib.rollback(settings.workspace(c)))
 
 
-@task
-@settings.user_errors
+@settings.task
 def train(c):
     """Run the pytorch role's train_command (hosts.yaml) in its target_home, streaming its output."""
     from .lib import deploy as deploy_lib
 
+    if settings.is_dry(c):
+        from .lib import plans
+        return settings.show_plan(plans.train(settings.workspace(c)))
     deploy_lib.train(settings.workspace(c))
 
 
