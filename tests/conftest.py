@@ -57,6 +57,11 @@ class Repo:
 @pytest.fixture
 def repo(tmp_path) -> Repo:
     """A copy of the repository whose roles are all local, with homes inside tmp_path."""
+    return make_repo(tmp_path)
+
+
+def make_repo(tmp_path: Path) -> Repo:
+    """The `repo` fixture's copy, for fixtures of a wider scope (tmp_path_factory.mktemp())."""
     dest = tmp_path / "repo"
     dest.mkdir()
     for name in COPIED:
