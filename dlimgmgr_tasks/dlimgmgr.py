@@ -143,6 +143,19 @@ def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None,
     print(result.summary())
 
 
+@task(help={
+    "mix": "mix to report on: dist/MIX.tar.gz (default: the newest mix, unless --project alone is given)",
+    "project": "project to report on (its master and build); with --mix, only its images in that mix",
+})
+@settings.user_errors
+def report(c, mix=None, project=None):
+    """Write one self-contained HTML report (counts, histograms, heatmaps, problems, contact sheets,
+    provenance) of a mix or a project; prints its path."""
+    from .lib import report as report_lib
+
+    print(report_lib.write_report(settings.workspace(c), mix=mix, project=project).summary())
+
+
 ns = Collection("dlimgmgr")
-for _task in (new, import_, check, stats, build, mix, *HOST_TASKS):
+for _task in (new, import_, check, stats, build, mix, report, *HOST_TASKS):
     ns.add_task(_task)
