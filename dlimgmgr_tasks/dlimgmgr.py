@@ -206,6 +206,18 @@ def distribute_config(c, timeout=10):
         print(line)
 
 
+@settings.task(help={
+    "mix": "mix to report on: dist/MIX.tar.gz (default: the newest mix, unless --project alone is given)",
+    "project": "project to report on (its master and build); with --mix, only its images in that mix",
+})
+def report(c, mix=None, project=None):
+    """Write one self-contained HTML report (counts, histograms, heatmaps, problems, contact sheets,
+    provenance) of a mix or a project; prints its path."""
+    from .lib import report as report_lib
+
+    print(report_lib.write_report(settings.workspace(c), mix=mix, project=project).summary())
+
+
 # --- flag values as the library takes them ----------------------------------------------------
 
 def parse_names(text) -> list[str]:
@@ -244,5 +256,5 @@ def parse_remap(text) -> dict:
 
 
 ns = Collection("dlimgmgr")
-for _task in (new, import_, check, stats, build, mix, hosts, trust, distribute_config):
+for _task in (new, import_, check, stats, build, mix, report, hosts, trust, distribute_config):
     ns.add_task(_task)
