@@ -125,11 +125,12 @@ def build(c, project=None, jobs=None, force=False, profile=None):
     "seed": "seed of the split (default: config mix.seed)",
     "remap": "rename classes, e.g. closebcow=close,closegb=close (default: config mix.remap)",
     "profile": "image-size profile the builds must match (default: config dlimgmgr.profile)",
+    "format": "formats in the one archive: voc, yolo, coco, comma-separated (default: config mix.formats, voc)",
     "negatives": "keep images with no object (default: config mix.negatives, off: the ssd.pytorch family "
                  "crashes on them)",
 })
 def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None, remap=None, profile=None,
-        negatives=None):
+        negatives=None, format=None):
     """Mix projects' builds into one Pascal VOC dataset: dist/NAME.tar.gz + dist/NAME.manifest.json.
 
     The train/val/test ratio is applied within each project, seeded; every annotation is checked
@@ -148,7 +149,8 @@ def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None,
                          test=parse_number("--test", settings.pick(test, conf.test)),
                          seed=parse_number("--seed", settings.pick(seed, conf.seed), int),
                          remap=parse_remap(settings.pick(remap, conf.get("remap") or {})),
-                         negatives=bool(settings.pick(negatives, conf.get("negatives", False))))
+                         negatives=bool(settings.pick(negatives, conf.get("negatives", False))),
+                         formats=parse_names(settings.pick(format, conf.get("formats") or ["voc"])))
     print(result.summary())
 
 

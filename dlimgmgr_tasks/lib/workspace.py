@@ -24,7 +24,7 @@ DEFAULTS = {
     },
     "jobs": 0,  # 0 = all cores
     "mix": {"name": "voc", "projects": [], "train": 0.8, "val": 0.2, "test": 0.0, "seed": 0, "remap": {},
-            "negatives": False},
+            "negatives": False, "formats": ["voc"]},
 }
 
 

@@ -6,7 +6,8 @@ each pair with the one annotation check while packing (inspect.py), writes the i
 members of each output format (voc_layout.py) into `dist/<name>.tar.gz` (archive.py), then
 `dist/<name>.manifest.json` (manifest.py). The library takes data: the task layer parses flags.
 
-A new output format is one entry in FORMATS: a function from a `Dataset` (items.py) to members.
+Formats: VOC (voc_layout.py) and, beside it in the same archive, YOLO and COCO (other_formats.py
+over lib/formats), all written from one `Dataset` (items.py).
 """
 from __future__ import annotations
 
@@ -20,14 +21,14 @@ from pathlib import Path
 from .. import checks, files, pairs, voc
 from ..errors import UserError
 from . import manifest as manifest_lib
-from . import split, voc_layout
+from . import other_formats, split, voc_layout
 from .archive import write_tar_gz
 from .inspect import Context, Inspection, Row, problems_error
 from .items import Dataset, Item, Items
 
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 JPEG_EXTS = (".jpg", ".jpeg")
-FORMATS = {"voc": voc_layout.members}
+FORMATS = ("voc", "yolo", "coco")
 
 __all__ = ["FORMATS", "Dataset", "Item", "MixResult", "check_name", "check_remap", "mix"]
 
@@ -143,8 +144,9 @@ def _contexts(ws, loaded: list, remap: dict, name: str) -> dict[str, Context]:
 def _pack(path: Path, dataset_name: str, classes, rows, contexts, jobs: int, formats,
           leave_out=None) -> tuple[str, int, list]:
     """Check and pack in one pass: annotations are checked while the archive is written; any
-    problem raises before the caller renames the file into place. `leave_out(item)` is called
-    for each image without objects that is left out (None: keep them)."""
+    problem raises before the caller renames the file into place. The VOC part leaves images
+    without objects out when `leave_out(item)` is given (called for each); YOLO and COCO, where
+    an image without labels is the norm, keep every image. Returns the VOC part's items."""
     inspection = Inspection(contexts, rows, jobs)
 
     def kept(items):
@@ -154,11 +156,14 @@ def _pack(path: Path, dataset_name: str, classes, rows, contexts, jobs: int, for
             else:
                 yield item
     try:
-        dataset = Dataset(dataset_name, classes, Items(kept(inspection.checked_items())))
-        sha256, size = write_tar_gz(path, chain.from_iterable(FORMATS[f](dataset) for f in formats))
+        dataset = Dataset(dataset_name, classes, Items(inspection.checked_items()))
+        voc_view = Dataset(dataset_name, classes, Items(kept(dataset.items)))
+        voc_part = voc_layout.members(voc_view) if "voc" in formats else iter(())
+        others = other_formats.members(dataset, formats, voc_view.items.seen if "voc" in formats else [])
+        sha256, size = write_tar_gz(path, chain(voc_part, others))
     finally:
         inspection.close()
-    return sha256, size, dataset.items.seen
+    return sha256, size, voc_view.items.seen if "voc" in formats else dataset.items.seen
 
 
 def _check_inputs(name, train, val, test, seed, remap, formats):

@@ -38,6 +38,7 @@ class Member:
     name: str
     data: bytes | None = None
     path: str | None = None
+    link: str | None = None   # a hard link to this earlier member (the same image in another format)
 
     @classmethod
     def directory(cls, name: str) -> "Member":
@@ -45,7 +46,7 @@ class Member:
 
     @property
     def is_dir(self) -> bool:
-        return self.data is None and self.path is None
+        return self.data is None and self.path is None and self.link is None
 
 
 class MixedDeflate:
@@ -181,9 +182,16 @@ class TarWriter:
                 left -= len(chunk)
         self._pad(size)
 
+    def add_link(self, name: str, target: str) -> None:
+        info = self._info(name)
+        info.type, info.linkname = tarfile.LNKTYPE, target
+        self._header(info)
+
     def add(self, member: Member) -> None:
         if member.is_dir:
             self.add_dir(member.name)
+        elif member.link is not None:
+            self.add_link(member.name, member.link)
         elif member.path is not None:
             self.add_file(member.name, member.path, STORED)
         else:
