@@ -37,8 +37,8 @@ def test_the_archive_lands_in_the_workspaces_dist(ws):
 
 
 def test_an_unknown_output_format_is_refused(ws):
-    with pytest.raises(UserError, match="unknown dataset format yolo"):
-        mix.mix(ws, "ds", ["alpha"], 0.5, 0.5, 0.0, 3, {}, formats=("yolo",))
+    with pytest.raises(UserError, match="unknown dataset format pascal"):
+        mix.mix(ws, "ds", ["alpha"], 0.5, 0.5, 0.0, 3, {}, formats=("pascal",))
 
 
 def test_a_png_in_a_build_is_refused_as_not_a_jpeg(ws):

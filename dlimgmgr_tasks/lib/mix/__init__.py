@@ -159,7 +159,9 @@ def _pack(path: Path, dataset_name: str, classes, rows, contexts, jobs: int, for
         dataset = Dataset(dataset_name, classes, Items(inspection.checked_items()))
         voc_view = Dataset(dataset_name, classes, Items(kept(dataset.items)))
         voc_part = voc_layout.members(voc_view) if "voc" in formats else iter(())
-        others = other_formats.members(dataset, formats, voc_view.items.seen if "voc" in formats else [])
+        has_voc = "voc" in formats
+        others = other_formats.members(dataset, formats, voc_view.items.seen if has_voc else [],
+                                       [voc_layout.labelmap(voc_view)] if has_voc else [])
         sha256, size = write_tar_gz(path, chain(voc_part, others))
     finally:
         inspection.close()

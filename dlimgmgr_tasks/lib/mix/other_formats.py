@@ -28,10 +28,12 @@ def _archive_members(dataset: Dataset, names: tuple[str, ...], in_voc: set[str])
             yield Member(f"{top}/{m.path}", m.data)
 
 
-def members(dataset: Dataset, names, voc_items) -> Iterator[Member]:
-    """classes.txt (the manifest's class order, in every mix) and the members of the non-VOC
-    formats named, after the VOC members. `voc_items`: what the VOC part packed (its images are
-    linked to; an image it left out, a negative, is stored)."""
+def members(dataset: Dataset, names, voc_items, extra=()) -> Iterator[Member]:
+    """classes.txt (the manifest's class order, in every mix), the members of the non-VOC
+    formats named and `extra` (VOC's labelmap.txt), merged in path order, after the VOC folders.
+    `voc_items`: what the VOC part packed (its images are linked to; an image it left out, a
+    negative, is stored)."""
     # A generator: this runs once the VOC members were written and voc_items is complete.
     in_voc = {formats.voc_image(it.id) for it in voc_items}
-    yield from _archive_members(dataset, tuple(n for n in names if n != "voc"), in_voc)
+    tail = [*_archive_members(dataset, tuple(n for n in names if n != "voc"), in_voc), *extra]
+    yield from sorted(tail, key=lambda m: m.name.rstrip("/").split("/"))

@@ -1,7 +1,8 @@
 """The Pascal VOC format of a mix: a Dataset as archive members, in the archive's order.
 
 <name>/Annotations/<id>.xml, <name>/ImageSets/Main/{split,<class>_<split>}.txt,
-<name>/JPEGImages/<id>.jpg and <name>/labelmap.txt, members sorted by path. Annotations are
+<name>/JPEGImages/<id>.jpg, members sorted by path; <name>/labelmap.txt (`labelmap`) goes in
+with the other files of the top folder, after these, still in path order. Annotations are
 written while the items are still being checked, so the check runs beside the packing.
 """
 from __future__ import annotations
@@ -41,4 +42,8 @@ def members(dataset: Dataset) -> Iterator[Member]:
     yield Member.directory(f"{top}/{voc.JPEG_IMAGES}")
     for item in dataset.items:
         yield Member(f"{top}/{voc.JPEG_IMAGES}/{item.id}.jpg", path=item.image)
-    yield Member(f"{top}/{voc.LABELMAP}", voc.labelmap(dataset.classes))
+
+
+def labelmap(dataset: Dataset) -> Member:
+    """labelmap.txt: packed with the top folder's other files (other_formats.py), in path order."""
+    return Member(f"{dataset.name}/{voc.LABELMAP}", voc.labelmap(dataset.classes))
