@@ -92,7 +92,8 @@ def _trust_hint(host: HostConfig, known_hosts: Path) -> str:
     return f"inv dlimgmgr.trust {host.host}{port}"
 
 
-def _open_failure(host: HostConfig, known: Path, timeout: float, exc: Exception) -> UserError | None:
+def _open_failure(host: HostConfig, known: Path, timeout: float, exc: Exception,
+                  silent: bool = False) -> UserError | None:
     """The one line for a failure to open a connection, or None when it is not one we know."""
     import paramiko
 
@@ -117,7 +118,7 @@ def _open_failure(host: HostConfig, known: Path, timeout: float, exc: Exception)
                          "right in the hosts file?")
     if isinstance(exc, socket.gaierror):
         return UserError(f"{host.label}: unknown host name {host.host!r}; fix host in the hosts file")
-    if isinstance(exc, paramiko.SSHException) and "protocol banner" in str(exc):
+    if isinstance(exc, (paramiko.SSHException, EOFError)) and (silent or "protocol banner" in str(exc)):
         return UserError(f"{host.label}: no SSH greeting from {host.host}:{host.port} in {timeout:g} s; "
                          "is it an SSH server, and is the port right?")
     if isinstance(exc, paramiko.SSHException):
@@ -140,7 +141,10 @@ class _Bounded:
         try:
             result = super().open()
         except Exception as exc:
-            line = _open_failure(self.dl_host, self.dl_known_hosts, self.dl_timeout, exc)
+            transport = self.client.get_transport()
+            # paramiko reports a missing greeting as "No existing session" once the transport died.
+            silent = transport is not None and not getattr(transport, "remote_version", "")
+            line = _open_failure(self.dl_host, self.dl_known_hosts, self.dl_timeout, exc, silent)
             if line is None:
                 raise
             raise line from None
