@@ -21,7 +21,12 @@ from ..projects import load_yaml
 ROLES = ("dataaug", "imglabeling", "pytorch")
 LOCAL = "local"
 KEYS = {"host", "port", "user", "key_file", "password_env", "target_home", "python", "dataset_dir",
-        "train_command", "jobs"}
+        "train_command", "jobs", "timeout"}
+# Seconds to wait for a host that stopped answering: TCP connect, SSH greeting, login, channel
+# open, and any read, write or exit status (a link that freezes is noticed within this).
+DEFAULT_TIMEOUT = 30.0
+# Values that become words of commands run there: a leading '-' would read as an option.
+NO_DASH = ("target_home", "dataset_dir", "python")
 # Where a role's files live when hosts.yaml does not say (local: this user's home; remote: the
 # login directory, i.e. relative paths are relative to the remote user's home).
 DEFAULT_LOCAL_HOME = {"imglabeling": "~/dlimgmgr-labeling", "pytorch": "~/dlimgmgr-pytorch"}
@@ -41,6 +46,7 @@ class HostConfig:
     dataset_dir: str | None = None
     train_command: str | None = None
     jobs: int | None = None
+    timeout: float = DEFAULT_TIMEOUT
     index: int = 0                  # position in a list role (dataaug)
     password: str | None = field(default=None, repr=False, compare=False)
 
@@ -98,6 +104,8 @@ class HostsFile:
 def _read_yaml(path: Path, what: str):
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: {what} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     except FileNotFoundError:
         raise UserError(f"{path}: {what} not found; create it (see README) or set DLIMGMGR_HOSTS_FILE") from None
     except OSError as exc:
@@ -134,8 +142,38 @@ def _local(p: str, base: Path) -> str:
     return str(q if q.is_absolute() else base / q)
 
 
-def _host(path: Path, role: str, index: int, where: str, raw, base: Path, secrets: dict,
-          secrets_path: Path) -> HostConfig:
+def _number(path: Path, where: str, raw: dict, key: str, kind, low, high=None, default=None):
+    """raw[key] as a whole number (kind int) or any number (kind float) in [low, high]: never
+    truncated (port: 22.7 is refused), never a bool, never a string."""
+    value = raw.get(key, default)
+    if value is None:
+        return None
+    if kind is int and isinstance(value, str) and value.strip().isdigit():
+        value = int(value)   # port: "2222"
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if ok and kind is int and isinstance(value, float):
+        ok = False
+    if not ok or value < low or (high is not None and value > high):
+        span = f"{low}-{high}" if high is not None else f">= {low}" if kind is int else "> 0"
+        kind_word = "a whole number" if kind is int else "a number of seconds"
+        raise UserError(f"{path}: {where}: {key} must be {kind_word} {span}, not {value!r}")
+    return kind(value)
+
+
+def _strings(path: Path, where: str, raw: dict) -> None:
+    for key in ("user", "key_file", "password_env", "target_home", "python", "dataset_dir", "train_command"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise UserError(f"{path}: {where}: {key} must be a string")
+    for key in NO_DASH:
+        value = raw.get(key)
+        if value and ("\n" in value or "\0" in value):
+            raise UserError(f"{path}: {where}: {key} {value!r} holds a newline; give a path on one line")
+        if value and value.startswith("-"):
+            raise UserError(f"{path}: {where}: {key} {value!r} starts with '-' (it would read as an option); "
+                            f"give a path (./{value.lstrip('-')} if you really mean that name)")
+
+
+def _check_raw(path: Path, where: str, raw, secrets_path: Path) -> dict:
     if isinstance(raw, str):
         raw = {"host": raw}
     if not isinstance(raw, dict):
@@ -147,21 +185,19 @@ def _host(path: Path, role: str, index: int, where: str, raw, base: Path, secret
     if unknown:
         raise UserError(f"{path}: {where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(KEYS))}")
     host = raw.get("host")
-    if not isinstance(host, str) or not host.strip():
+    if not isinstance(host, str) or not host.strip() or host.strip().startswith("-"):
         raise UserError(f"{path}: {where} needs host: NAME (or host: local)")
-    host = host.strip()
-    for key in ("user", "key_file", "password_env", "target_home", "python", "dataset_dir", "train_command"):
-        if raw.get(key) is not None and not isinstance(raw[key], str):
-            raise UserError(f"{path}: {where}: {key} must be a string")
-    try:
-        port = int(raw.get("port", 22))
-        if not 0 < port < 65536:
-            raise ValueError
-    except (TypeError, ValueError):
-        raise UserError(f"{path}: {where}: port must be a number 1-65535") from None
-    jobs = raw.get("jobs")
-    if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
-        raise UserError(f"{path}: {where}: jobs must be a whole number >= 1")
+    _strings(path, where, raw)
+    return {**raw, "host": host.strip()}
+
+
+def _host(path: Path, role: str, index: int, where: str, raw, base: Path, secrets: dict,
+          secrets_path: Path) -> HostConfig:
+    raw = _check_raw(path, where, raw, secrets_path)
+    host = raw["host"]
+    port = _number(path, where, raw, "port", int, 1, 65535, default=22)
+    jobs = _number(path, where, raw, "jobs", int, 1)
+    timeout = _number(path, where, raw, "timeout", float, 0.001, default=DEFAULT_TIMEOUT)
     local = host == LOCAL
     home = raw.get("target_home")
     if local:
@@ -179,7 +215,7 @@ def _host(path: Path, role: str, index: int, where: str, raw, base: Path, secret
     return HostConfig(role=role, host=host, target_home=home, port=port, user=raw.get("user"),
                 key_file=_local(key_file, base) if key_file else None, password_env=env,
                 python=raw.get("python"), dataset_dir=dataset_dir, train_command=raw.get("train_command"),
-                jobs=jobs, index=index, password=password)
+                jobs=jobs, timeout=timeout, index=index, password=password)
 
 
 def load_hosts(path, root=None, secrets_path=None) -> HostsFile:

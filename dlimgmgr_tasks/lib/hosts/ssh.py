@@ -3,28 +3,28 @@
 The connection opens on first use (so a plan or a skipped build never connects) and every
 failure to open is one line naming role, host and the fix (lib.hosts.connection). Commands run
 on their own session channel: stdin bytes are sent in bulk (never Invoke's byte-per-loop
-in_stream), stdout and stderr are read by two threads so neither can block the other.
+in_stream), stdout and stderr are read by two threads so neither can block the other. Every
+step is bounded (lib.hosts.channel): the host's `timeout` covers connect, greeting, login and
+channel open, and a watchdog notices a link that stopped answering within it; Ctrl-C drops
+the connection at once.
 """
 from __future__ import annotations
 
-import posixpath
-import secrets
 import sys
-import threading
 from pathlib import Path
 
-from ..errors import UserError
 from . import parse_sha256s, sha256s_script
 from .config import HostConfig
-from .connection import CONNECT_TIMEOUT, connection
-from .streams import CHUNK, pull_tree, push_tree, qpath, tail
+from .channel import exec_remote
+from .connection import connection
+from .streams import pull_tree, push_tree, put_file, qpath, run_remote
 
 
 class SshHost:
     def __init__(self, config: HostConfig, known_hosts, timeout: float | None = None):
         self.config = config
         self.known_hosts = Path(known_hosts)
-        self.timeout = timeout or CONNECT_TIMEOUT
+        self.timeout = timeout or config.timeout
         self._conn = None
         self._home = None
 
@@ -107,29 +107,17 @@ class SshHost:
 
     def run(self, command: str, *, what: str | None = None, timeout: float | None = None,
             input: bytes | None = None) -> str:
-        what = what or command.split()[0]
-        chan = self.conn.transport.open_session()
-        try:
-            chan.exec_command(command)
-            out, err = _Reader(chan.recv), _Reader(chan.recv_stderr)
-            if input:
-                chan.sendall(input)
-            chan.shutdown_write()
-            if not chan.status_event.wait(timeout):
-                raise UserError(f"{self.label}: {what} took longer than {timeout:g}s; stopped")
-            code = chan.recv_exit_status()
-            stdout, stderr = out.text(), err.text()
-        finally:
-            chan.close()
-        if code != 0:
-            raise UserError(f"{self.label}: {what} failed (exit {code}): {tail(stderr or stdout)}")
-        return stdout
+        return run_remote(self.conn, command, what=what, timeout=timeout, input=input)
 
     def stream(self, command: str, *, env: dict | None = None) -> int:
+        """Run in target_home, its output copied here as it comes; its exit code."""
         exports = "".join(f"export {k}={qpath(v)}; " for k, v in (env or {}).items())
         sys.stdout.flush()
-        return self.conn.run(f"cd {qpath(self.home)} && {exports}{command}", warn=True, pty=False,
-                             in_stream=False).exited
+        sys.stderr.flush()
+        cmd = f"cd -- {qpath(self.home)} && {exports}{command}"
+        code, _, _ = exec_remote(self.conn, cmd, what=command.split()[0] if command.split() else "a command",
+                                 out=sys.stdout.buffer, err=sys.stderr.buffer)
+        return code
 
     # -- files
 
@@ -140,18 +128,7 @@ class SshHost:
         return pull_tree(self.conn, src, local_dir, paths=paths, replace=replace)
 
     def put_file(self, local, dest: str) -> None:
-        tmp = f"{posixpath.dirname(dest)}/.{posixpath.basename(dest)}.part-{secrets.token_hex(4)}"
-        sftp = self.conn.sftp()
-        try:
-            sftp.put(str(local), tmp)
-            sftp.posix_rename(tmp, dest)
-        except OSError as exc:
-            try:
-                sftp.remove(tmp)
-            except OSError:
-                pass
-            raise UserError(f"{self.label}: cannot write {dest} ({exc}); check target_home and the free space "
-                            f"there") from None
+        put_file(self.conn, local, dest)
 
     def sha256s(self, folder: str, *, prune: tuple[str, ...] = ()) -> dict[str, str] | None:
         out = self.run(sha256s_script(qpath(folder), prune), what=f"listing {folder}")
@@ -164,23 +141,3 @@ class SshHost:
             return max(1, int(self.run("nproc 2>/dev/null || echo 1", what="nproc").strip()))
         except ValueError:
             return 1
-
-
-class _Reader:
-    """Reads one of a channel's streams to its end in a thread."""
-
-    def __init__(self, recv):
-        self._chunks: list[bytes] = []
-        self._thread = threading.Thread(target=self._run, args=(recv,), daemon=True)
-        self._thread.start()
-
-    def _run(self, recv) -> None:
-        while True:
-            data = recv(CHUNK)
-            if not data:
-                return
-            self._chunks.append(data)
-
-    def text(self) -> str:
-        self._thread.join()
-        return b"".join(self._chunks).decode(errors="replace")

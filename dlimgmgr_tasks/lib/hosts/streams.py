@@ -23,16 +23,12 @@ import shlex
 import shutil
 import subprocess
 import tempfile
-import threading
 from pathlib import Path
 
+from .channel import CHUNK, check_alive, drain, exec_remote, guarded, open_channel, send, stop
 from .connection import is_remote, label
 from ..errors import UserError
 
-CHUNK = 1 << 20
-# A bigger channel window and packets than paramiko's defaults keep loopback/LAN links full.
-WINDOW = 16 << 20
-PACKET = 1 << 16
 TAR = "tar"
 INCOMING = ".incoming."
 
@@ -47,26 +43,32 @@ def qpath(path: str) -> str:
     return shlex.quote(path)
 
 
+# tar's closing lines, which say only that an earlier line said why ("No space left on device").
+SUMMARY = ("Exiting with failure status due to previous errors", "Error is not recoverable: exiting now")
+
+
 def tail(text: str) -> str:
+    """The line of a failed command's output that says why: its last line, tar's summary skipped."""
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    return lines[-1] if lines else "no message"
+    reasons = [ln for ln in lines if not ln.endswith(SUMMARY)]
+    return (reasons or lines or ["no message"])[-1]
 
 
 # ---------------------------------------------------------------- commands
 
-def run_remote(where, cmd: str, *, what: str | None = None, timeout: float | None = None) -> str:
+def run_remote(where, cmd: str, *, what: str | None = None, timeout: float | None = None,
+               input: bytes | None = None) -> str:
     """Run a shell command where it belongs; return its stdout. Failure -> UserError naming the host."""
     what = what or cmd.split()[0]
     if is_remote(where):
-        res = where.run(cmd, hide=True, warn=True, in_stream=False, timeout=timeout)
-        code, out, err = res.exited, res.stdout, res.stderr
+        code, out, err = exec_remote(where, cmd, what=what, timeout=timeout, input=input)
     else:
         try:
-            res = subprocess.run(["sh", "-c", cmd], capture_output=True, text=True, timeout=timeout,
-                                 stdin=subprocess.DEVNULL)
+            res = subprocess.run(["sh", "-c", cmd], capture_output=True, timeout=timeout, input=input,
+                                 stdin=None if input is not None else subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            raise UserError(f"{label(where)}: {what} took longer than {timeout}s; stopped") from None
-        code, out, err = res.returncode, res.stdout, res.stderr
+            raise UserError(f"{label(where)}: {what} took longer than {timeout:g}s; stopped") from None
+        code, out, err = res.returncode, res.stdout.decode(errors="replace"), res.stderr.decode(errors="replace")
     if code != 0:
         raise UserError(f"{label(where)}: {what} failed (exit {code}): {tail(err or out)}")
     return out
@@ -92,6 +94,10 @@ def _listing(root: Path, paths=None) -> dict[str, int]:
                         out[full.relative_to(root).as_posix()] = full.stat().st_size
         else:
             raise UserError(f"{p}: not found; nothing to send")
+    for name in out:
+        if "\n" in name or "\r" in name:
+            # The listings that check a transfer are one name a line: such a name cannot be told apart.
+            raise UserError(f"{str(root / name)!r}: a file name with a line break cannot be sent; rename it")
     return out
 
 
@@ -144,13 +150,20 @@ def _commit_local(tmp: Path, dest: Path, replace: bool) -> None:
 
 def copy_tree(src: Path, dest: Path, paths, replace: bool) -> dict[str, int]:
     expected = _listing(src, paths)
-    tmp = _local_tmp(dest)
+    try:
+        tmp = _local_tmp(dest)
+    except OSError as exc:
+        raise UserError(f"{dest}: cannot make a folder beside it ({exc.strerror}); check the path and its "
+                        "permissions") from None
     try:
         for rel in expected:
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src / rel, tmp / rel)
         _check(expected, _listing(tmp), f"{dest}")
         _commit_local(tmp, dest, replace)
+    except OSError as exc:
+        raise UserError(f"{dest}: copying failed ({exc.strerror or exc}); nothing was changed, free some space "
+                        "or fix the permissions and run it again") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return expected
@@ -169,51 +182,31 @@ def _finish_tar(proc: subprocess.Popen, errfile, what: str) -> None:
 
 # ---------------------------------------------------------------- remote side
 
-def _open_channel(conn, command: str):
-    conn.open()  # opens (or reuses) the connection; errors are one-line UserErrors
-    chan = conn.transport.open_session(window_size=WINDOW, max_packet_size=PACKET)
-    chan.exec_command(command)
-    return chan
-
-
-def _drain(chan, recv) -> tuple[threading.Thread, list[bytes]]:
-    """Read one of the channel's streams in a thread so the other can never block on it."""
-    buf: list[bytes] = []
-
-    def run():
-        while True:
-            data = recv(CHUNK)
-            if not data:
-                return
-            buf.append(data)
-    t = threading.Thread(target=run, daemon=True)
-    t.start()
-    return t, buf
-
-
 def _remote_commit(conn, tmp: str, dest: str, replace: bool) -> None:
     d = qpath(dest)
     if replace:
         script = (f'set -e; t={shlex.quote(tmp)}; d={d}; o="$d.old.$$"; '
-                  'if [ -e "$d" ]; then mv "$d" "$o"; fi; mv "$t" "$d"; rm -rf "$o"')
+                  'if [ -e "$d" ]; then mv -- "$d" "$o"; fi; mv -- "$t" "$d"; rm -rf -- "$o"')
     else:
         # A new destination is one rename; into an existing one, one batched `mv -t` (rename(2)
         # per file) per folder.
         script = (f'set -e; t={shlex.quote(tmp)}; d={d}; '
-                  'if [ ! -e "$d" ]; then mv "$t" "$d"; exit 0; fi; d=$(cd "$d" && pwd); cd "$t"; '
-                  'find . -type d | while IFS= read -r x; do mkdir -p "$d/$x"; '
-                  'find "$x" -mindepth 1 -maxdepth 1 ! -type d -exec mv -f -t "$d/$x" {} +; done; '
-                  'cd /; rm -rf "$t"')
+                  'if [ ! -e "$d" ]; then mv -- "$t" "$d"; exit 0; fi; d=$(cd -- "$d" && pwd); cd -- "$t"; '
+                  'find . -type d | while IFS= read -r x; do mkdir -p -- "$d/$x"; '
+                  'find "$x" -mindepth 1 -maxdepth 1 ! -type d -exec mv -f -t "$d/$x" -- {} +; done; '
+                  'cd /; rm -rf -- "$t"')
     run_remote(conn, script, what=f"moving the received files into {dest}")
 
 
-def _stop(chan, proc) -> None:
-    """Close the channel and end the local tar, whichever way the transfer ended."""
-    if chan is not None:
-        chan.close()
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait()
+def _receive_script(remote_dir: str) -> str:
+    """Extract stdin into a temp folder beside the destination and list what arrived; tar's
+    failure (a closed stream, a full disk) removes the temp folder."""
+    parent, name = posixpath.split(remote_dir)
+    qparent = qpath(parent or ".")
+    return (f"set -e; mkdir -p -- {qparent}; t=$(mktemp -d {qparent}/{shlex.quote('.' + name + INCOMING)}XXXXXX); "
+            't=$(cd -- "$t" && pwd); trap \'rm -rf -- "$t"\' HUP INT TERM PIPE; '
+            f'if ! {TAR} --no-same-owner -xf - -C "$t"; then rm -rf -- "$t"; exit 3; fi; '
+            'printf "%s\\n" "$t"; cd -- "$t"; find . -type f -printf "%s\\t%p\\n"')
 
 
 def push_tree(where, local_dir, remote_dir, paths=None, replace: bool = False, progress=None) -> dict[str, int]:
@@ -224,59 +217,56 @@ def push_tree(where, local_dir, remote_dir, paths=None, replace: bool = False, p
         return copy_tree(local_dir, Path(os.path.expanduser(str(remote_dir))), paths, replace)
     expected = _listing(local_dir, paths)
     remote_dir = str(remote_dir).rstrip("/") or "/"
-    parent, name = posixpath.split(remote_dir)
-    qparent = qpath(parent or ".")
-    # Extract into a temp folder beside the destination and list what arrived; tar's failure
-    # (a closed stream, a full disk) removes the temp folder.
-    script = (f"set -e; mkdir -p {qparent}; t=$(mktemp -d {qparent}/{shlex.quote('.' + name + INCOMING)}XXXXXX); "
-              't=$(cd "$t" && pwd); trap \'rm -rf "$t"\' HUP INT TERM PIPE; '
-              f'if ! {TAR} --no-same-owner -xf - -C "$t"; then rm -rf "$t"; exit 3; fi; '
-              'printf "%s\\n" "$t"; cd "$t"; find . -type f -printf "%s\\t%p\\n"')
+    with guarded(where, f"pushing {local_dir} to {remote_dir}"):
+        _push(where, local_dir, remote_dir, expected, replace, progress)
+    return expected
+
+
+def _push(where, local_dir: Path, remote_dir: str, expected: dict, replace: bool, progress) -> None:
     listfile = tempfile.NamedTemporaryFile(prefix="dlimgmgr-tar-list.")
     errfile = tempfile.TemporaryFile()
     listfile.write(b"".join(p.encode() + b"\0" for p in expected))
     listfile.flush()
-    proc = _tar_proc(["-cf", "-", "-C", str(local_dir), "--null", "--no-recursion", "-T", listfile.name],
-                     stdout=subprocess.PIPE, stderr=errfile, stdin=subprocess.DEVNULL)
+    # --verbatim-files-from: a listed name that starts with '-' is a name, not a tar option.
+    proc = _tar_proc(["-cf", "-", "-C", str(local_dir), "--null", "--no-recursion", "--verbatim-files-from",
+                      "-T", listfile.name], stdout=subprocess.PIPE, stderr=errfile, stdin=subprocess.DEVNULL)
     chan = None
     try:
-        chan = _open_channel(where, script)
-        t_err, err = _drain(chan, chan.recv_stderr)
-        t_out, out = _drain(chan, chan.recv)
-        sent = 0
-        while True:
-            chunk = proc.stdout.read(CHUNK)
-            if not chunk:
-                break
-            try:
-                chan.sendall(chunk)
-            except (OSError, EOFError):
-                break   # the remote side went away: its exit status below says why
-            sent += len(chunk)
-            if progress:
-                progress(sent)
-        if not chan.closed:
-            chan.shutdown_write()
+        chan = open_channel(where, _receive_script(remote_dir))
+        t_err, err = drain(chan, chan.recv_stderr)
+        t_out, out = drain(chan, chan.recv)
+        send(chan, iter(lambda: proc.stdout.read(CHUNK), b""), progress)
         code = chan.recv_exit_status()
         t_out.join()
         t_err.join()
+        check_alive(where, f"pushing to {remote_dir}")
         if code != 0:
             raise UserError(f"{label(where)}: receiving into {remote_dir} failed (exit {code}): "
                             f"{tail(b''.join(err).decode(errors='replace'))}; the old files are untouched")
-        text = b"".join(out).decode(errors="replace")
-        tmp, _, listing = text.partition("\n")
+        tmp, _, listing = b"".join(out).decode(errors="replace").partition("\n")
         try:
             _finish_tar(proc, errfile, f"tar reading {local_dir}")
             _check(expected, _parse_listing(listing), f"{label(where)}: {remote_dir}")
         except UserError:
-            run_remote(where, f"rm -rf {shlex.quote(tmp)}", what="cleaning up")
+            run_remote(where, f"rm -rf -- {shlex.quote(tmp)}", what="cleaning up")
             raise
         _remote_commit(where, tmp, remote_dir, replace)
+    except BaseException as exc:
+        stop(chan, proc, exc)
+        raise
     finally:
-        _stop(chan, proc)
+        stop(chan, proc)
         listfile.close()
         errfile.close()
-    return expected
+
+
+def _members(paths) -> str:
+    """Shell words for the paths to send, each as ./PATH: a name starting with '-' stays a name."""
+    if paths is None:
+        return "."
+    if not paths:
+        raise ValueError("paths is empty")
+    return " ".join(shlex.quote(str(p) if str(p).startswith("/") else f"./{p}") for p in paths)
 
 
 def pull_tree(where, remote_dir, local_dir, paths=None, replace: bool = False, progress=None) -> dict[str, int]:
@@ -284,31 +274,28 @@ def pull_tree(where, remote_dir, local_dir, paths=None, replace: bool = False, p
     local_dir = Path(local_dir)
     if not is_remote(where):
         return copy_tree(Path(os.path.expanduser(str(remote_dir))), local_dir, paths, replace)
-    members = " ".join(shlex.quote(str(p)) for p in paths) if paths else "."
-    if paths is not None and not paths:
-        raise ValueError("paths is empty")
+    members = _members(paths)
+    with guarded(where, f"pulling {remote_dir} into {local_dir}"):
+        return _pull(where, str(remote_dir), local_dir, members, replace, progress)
+
+
+def _pull(where, remote_dir: str, local_dir: Path, members: str, replace: bool, progress) -> dict[str, int]:
     # The listing goes to stderr first, then the tar stream on stdout.
-    script = (f"set -e; cd {qpath(remote_dir)}; find {members} -type f -printf '%s\\t%p\\n' >&2; "
+    script = (f"set -e; cd -- {qpath(remote_dir)}; find {members} -type f -printf '%s\\t%p\\n' >&2; "
               f"exec {TAR} -cf - {members}")
     tmp = _local_tmp(local_dir)
     errfile = tempfile.TemporaryFile()
-    proc = _tar_proc(["--no-same-owner", "-xf", "-", "-C", str(tmp)], stdin=subprocess.PIPE, stderr=errfile, stdout=subprocess.DEVNULL)
+    proc = _tar_proc(["--no-same-owner", "-xf", "-", "-C", str(tmp)], stdin=subprocess.PIPE, stderr=errfile,
+                     stdout=subprocess.DEVNULL)
     chan = None
     try:
-        chan = _open_channel(where, script)
-        t_err, err = _drain(chan, chan.recv_stderr)
-        got = 0
-        while True:
-            chunk = chan.recv(CHUNK)
-            if not chunk:
-                break
-            proc.stdin.write(chunk)
-            got += len(chunk)
-            if progress:
-                progress(got)
-        proc.stdin.close()
+        chan = open_channel(where, script)
+        t_err, err = drain(chan, chan.recv_stderr)
+        if not _receive(chan, proc, progress):   # the local tar ended first (a full disk): it says why
+            _finish_tar(proc, errfile, f"tar extracting into {local_dir}")
         code = chan.recv_exit_status()
         t_err.join()
+        check_alive(where, f"pulling {remote_dir}")
         errtext = b"".join(err).decode(errors="replace")
         if code != 0:
             msg = tail("\n".join(ln for ln in errtext.splitlines() if "\t" not in ln) or errtext)
@@ -318,8 +305,57 @@ def pull_tree(where, remote_dir, local_dir, paths=None, replace: bool = False, p
         expected = _parse_listing(errtext)
         _check(expected, _listing(tmp), f"{local_dir} from {label(where)}")
         _commit_local(tmp, local_dir, replace)
+    except BaseException as exc:
+        stop(chan, proc, exc)
+        raise
     finally:
-        _stop(chan, proc)
+        stop(chan, proc)
         errfile.close()
         shutil.rmtree(tmp, ignore_errors=True)
     return expected
+
+
+def _receive(chan, proc, progress) -> bool:
+    """Pump the channel into the local tar; False when the local tar stopped taking bytes."""
+    got = 0
+    while True:
+        chunk = chan.recv(CHUNK)
+        if not chunk:
+            break
+        try:
+            proc.stdin.write(chunk)
+        except OSError:     # a broken pipe: the local tar ended
+            return False
+        got += len(chunk)
+        if progress:
+            progress(got)
+    try:
+        proc.stdin.close()
+    except OSError:
+        return False
+    return True
+
+
+def put_file(where, local, dest: str, progress=None) -> None:
+    """One file to `dest` there, as one stream into a temp name beside it, its size checked, then
+    renamed: never half a file, never SFTP (whose close could wait forever after a Ctrl-C)."""
+    size = os.path.getsize(local)
+    script = (f'set -e; d={qpath(dest)}; t="$(dirname -- "$d")/.$(basename -- "$d").part-$$"; '
+              'trap \'rm -f -- "$t"\' EXIT HUP INT TERM PIPE; cat > "$t"; n=$(wc -c < "$t"); '
+              f'if [ "$n" -ne {size} ]; then echo "received $n of {size} bytes" >&2; exit 3; fi; mv -f -- "$t" "$d"')
+    with guarded(where, f"sending {local} to {dest}"), open(local, "rb") as f:
+        chan = None
+        try:
+            chan = open_channel(where, script)
+            t_err, err = drain(chan, chan.recv_stderr)
+            send(chan, iter(lambda: f.read(CHUNK), b""), progress)
+            code = chan.recv_exit_status()
+            t_err.join()
+            check_alive(where, f"sending {local} to {dest}")
+        except BaseException as exc:
+            stop(chan, None, exc)
+            raise
+        stop(chan, None)
+    if code != 0:
+        raise UserError(f"{label(where)}: cannot write {dest} (exit {code}): "
+                        f"{tail(b''.join(err).decode(errors='replace'))}; check target_home and the free space there")
