@@ -77,16 +77,17 @@ def deploy(ws, name: str | None = None) -> str:
     with ws.host(ROLE) as host:
         archive = f"{host.home}/{name}.tar.gz"
         host.put_file(manifest["archive_path"], archive)
-        return unpack(host, "install", "--archive", archive, "--sha256", manifest["sha256"], "--top", name,
-                      "--dataset-dir", dataset_dir(host, name), "--state", f"{host.home}/{STATE}")
+        # `--flag=value`: a value can never be read as an option of unpack.py.
+        return unpack(host, "install", f"--archive={archive}", f"--sha256={manifest['sha256']}", f"--top={name}",
+                      f"--dataset-dir={dataset_dir(host, name)}", f"--state={host.home}/{STATE}")
 
 
 def rollback(ws) -> str:
     """Swap the role's dataset_dir and dataset_dir.prev (the last deploy's folder by default)."""
     with ws.host(ROLE) as host:
-        args = ["rollback", "--state", f"{host.home}/{STATE}"]
+        args = ["rollback", f"--state={host.home}/{STATE}"]
         if host.config.dataset_dir:
-            args += ["--dataset-dir", host.config.dataset_dir]
+            args.append(f"--dataset-dir={host.config.dataset_dir}")
         return unpack(host, *args)
 
 
@@ -101,7 +102,7 @@ def train(ws) -> None:
                             f"e.g. train_command: cd ~/pytorch_ssd && ./run_learn.sh")
         env = {}
         try:
-            env["DLIMGMGR_DATASET_DIR"] = json.loads(unpack(host, "where", "--state", f"{host.home}/{STATE}"))
+            env["DLIMGMGR_DATASET_DIR"] = json.loads(unpack(host, "where", f"--state={host.home}/{STATE}"))
         except (UserError, ValueError):
             pass
         code = host.stream(command, env=env)
