@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..errors import UserError
 from . import parse_sha256s, sha256s_script
 from .config import HostConfig
 from .channel import exec_remote
