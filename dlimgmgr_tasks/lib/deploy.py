@@ -52,8 +52,18 @@ def read_manifest(path: Path) -> dict:
     return {**data, "archive_path": archive, "sha256": sha256}
 
 
-def dataset_dir(host, name: str) -> str:
-    return host.config.dataset_dir or host.path("datasets", name)
+def dataset_dir(config, name: str, has_test: bool = False) -> str:
+    """Where a mix lands on the pytorch role (a HostConfig): dataset_dir (default
+    target_home/datasets/NAME), or under it VOCdevkit/VOC2012 (VOC2007 when the mix has a test
+    split) with `layout: vocdevkit`, as torchvision's VOCDetection(root=dataset_dir) reads it."""
+    base = config.dataset_dir or config.path("datasets", name)
+    if config.layout == "vocdevkit":
+        return f"{base.rstrip('/')}/VOCdevkit/VOC{2007 if has_test else 2012}"
+    return base
+
+
+def has_test_split(manifest: dict) -> bool:
+    return bool(((manifest.get("counts") or {}).get("images") or {}).get("test"))
 
 
 def unpack(host, *args: str) -> str:
@@ -78,15 +88,16 @@ def deploy(ws, name: str | None = None) -> str:
         archive = f"{host.home}/{name}.tar.gz"
         host.put_file(manifest["archive_path"], archive)
         # `--flag=value`: a value can never be read as an option of unpack.py.
+        target = dataset_dir(host.config, name, has_test_split(manifest))
         return unpack(host, "install", f"--archive={archive}", f"--sha256={manifest['sha256']}", f"--top={name}",
-                      f"--dataset-dir={dataset_dir(host, name)}", f"--state={host.home}/{STATE}")
+                      f"--dataset-dir={target}", f"--state={host.home}/{STATE}")
 
 
 def rollback(ws) -> str:
     """Swap the role's dataset_dir and dataset_dir.prev (the last deploy's folder by default)."""
     with ws.host(ROLE) as host:
         args = ["rollback", f"--state={host.home}/{STATE}"]
-        if host.config.dataset_dir:
+        if host.config.dataset_dir and host.config.layout == "plain":  # vocdevkit: the state knows VOC2007/2012
             args.append(f"--dataset-dir={host.config.dataset_dir}")
         return unpack(host, *args)
 

@@ -72,14 +72,14 @@ def _pytorch(ws):
 
 
 def deploy(ws, name: str | None) -> list[str]:
-    from .deploy import find_manifest, read_manifest
+    from .deploy import dataset_dir, find_manifest, has_test_split, read_manifest
 
     try:
         manifest = read_manifest(find_manifest(ws, name))
     except UserError as exc:
         return [f"would stop: {exc}"]
     host = _pytorch(ws)
-    target = host.dataset_dir or host.path("datasets", manifest["name"])
+    target = dataset_dir(host, manifest["name"], has_test_split(manifest))
     return [f"would upload {_rel(ws, manifest['archive_path'])} (sha256 {manifest['sha256'][:12]}...) to "
             f"{host.label}, verify it there and unpack it beside {target}",
             f"would swap it in for {target}, keeping the current one as {target}.prev"]

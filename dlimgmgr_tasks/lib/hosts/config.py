@@ -21,7 +21,10 @@ from ..projects import load_yaml
 ROLES = ("dataaug", "imglabeling", "pytorch")
 LOCAL = "local"
 KEYS = {"host", "port", "user", "key_file", "password_env", "target_home", "python", "dataset_dir",
-        "train_command", "jobs", "timeout"}
+        "train_command", "jobs", "timeout", "layout"}
+# How the pytorch role lays a deployed dataset out: `plain` (dataset_dir is the dataset) or
+# `vocdevkit` (dataset_dir/VOCdevkit/VOC2012, VOC2007 with a test split: torchvision's VOCDetection).
+LAYOUTS = ("plain", "vocdevkit")
 # Seconds to wait for a host that stopped answering: TCP connect, SSH greeting, login, channel
 # open, and any read, write or exit status (a link that freezes is noticed within this).
 DEFAULT_TIMEOUT = 30.0
@@ -47,6 +50,7 @@ class HostConfig:
     train_command: str | None = None
     jobs: int | None = None
     timeout: float = DEFAULT_TIMEOUT
+    layout: str = "plain"
     index: int = 0                  # position in a list role (dataaug)
     password: str | None = field(default=None, repr=False, compare=False)
 
@@ -198,6 +202,9 @@ def _host(path: Path, role: str, index: int, where: str, raw, base: Path, secret
     port = _number(path, where, raw, "port", int, 1, 65535, default=22)
     jobs = _number(path, where, raw, "jobs", int, 1)
     timeout = _number(path, where, raw, "timeout", float, 0.001, default=DEFAULT_TIMEOUT)
+    layout = raw.get("layout", "plain")
+    if layout not in LAYOUTS:
+        raise UserError(f"{path}: {where}: layout {layout!r} is not one of {', '.join(LAYOUTS)}")
     local = host == LOCAL
     home = raw.get("target_home")
     if local:
@@ -215,7 +222,7 @@ def _host(path: Path, role: str, index: int, where: str, raw, base: Path, secret
     return HostConfig(role=role, host=host, target_home=home, port=port, user=raw.get("user"),
                 key_file=_local(key_file, base) if key_file else None, password_env=env,
                 python=raw.get("python"), dataset_dir=dataset_dir, train_command=raw.get("train_command"),
-                jobs=jobs, timeout=timeout, index=index, password=password)
+                jobs=jobs, timeout=timeout, layout=layout, index=index, password=password)
 
 
 def load_hosts(path, root=None, secrets_path=None) -> HostsFile:
