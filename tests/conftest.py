@@ -54,9 +54,8 @@ class Repo:
         return path
 
 
-@pytest.fixture
-def repo(tmp_path) -> Repo:
-    """A copy of the repository whose roles are all local, with homes inside tmp_path."""
+def new_repo(tmp_path: Path) -> Repo:
+    """A copy of the repository in tmp_path whose roles are all local, with homes inside tmp_path."""
     dest = tmp_path / "repo"
     dest.mkdir()
     for name in COPIED:
@@ -75,6 +74,12 @@ def repo(tmp_path) -> Repo:
         "pytorch": {"host": "local", "target_home": str(tmp_path / "pytorch")},
     })
     return r
+
+
+@pytest.fixture
+def repo(tmp_path) -> Repo:
+    """A copy of the repository whose roles are all local, with homes inside tmp_path."""
+    return new_repo(tmp_path)
 
 
 # A real sshd on 127.0.0.2-4 for the SSH tests (tests/conftest_ssh.py, tests/sshd.py).
