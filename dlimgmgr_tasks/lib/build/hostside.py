@@ -10,8 +10,8 @@
     python -m dlimgmgr_tasks.lib.build.hostside versions
         prints the library versions that decide the build's bytes.
 
-It runs in the host's target_home (the workspace root there). `command(host, ...)` is how the
-orchestrator spells a call for a Host.
+It runs in the host's target_home (the workspace root there); hostcall.command(host, ...) is how
+the orchestrator spells a call for a Host.
 """
 from __future__ import annotations
 
@@ -24,20 +24,9 @@ from pathlib import Path
 from ..errors import UserError
 from ..files import atomic_write
 from ..hashing import sha256_file
+from .hostcall import MODULE, RECORDS
 
-MODULE = "dlimgmgr_tasks.lib.build.hostside"
-RECORDS = ".records-{}.json"
 VERSIONS_DIFFER = 2
-
-
-def command(host, *words: str, before: str = "") -> str:
-    """The shell command running this CLI on `host`, in its target_home, with its python.
-
-    A relative python (hosts.yaml `python:`) is made absolute before the cd, as the host spells it."""
-    import shlex
-    args = " ".join(shlex.quote(w) for w in words)
-    return (f"py={host.python}; case \"$py\" in /*|\"\") ;; */*) py=\"$PWD/$py\";; esac; "
-            f"cd {host.quote(host.home)} && {before}exec \"$py\" -m {MODULE} {args}")
 
 
 def _stop(*_):

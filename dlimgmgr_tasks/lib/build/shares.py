@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UserError
 from ..hashing import sha256_file
-from . import hostside
+from . import hostcall
 from .plan import encode_items, lib_versions, split
 from .pool import outputs
 from .staging import SHARE_PREFIX
@@ -61,7 +61,7 @@ def _message(exc: BaseException, label: str) -> str:
 def fetch(host, remote_dir: str, staging, tag: str) -> list[dict]:
     """Stream a host's share folder into staging (one tar stream) and check every JPEG's sha256."""
     host.pull_tree(remote_dir, staging)
-    records_path = staging / hostside.RECORDS.format(tag)
+    records_path = staging / hostcall.RECORDS.format(tag)
     try:
         records = json.loads(records_path.read_text())
     except (OSError, ValueError):
@@ -135,7 +135,7 @@ class Shares:
         home = host.home.rstrip("/")
         run = _Running(share, rel, outputs(items, self.plan.per_item))
         self.running[tag] = run
-        cmd = hostside.command(
+        cmd = hostcall.command(
             host, "items", self.project.name, f"{self.size[0]}x{self.size[1]}", rel, "--jobs", str(share.cores),
             "--per-item", str(self.plan.per_item), "--tag", tag, "--expect", lib_versions(),
             "--progress", f"{rel}.progress",

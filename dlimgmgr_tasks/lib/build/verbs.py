@@ -9,7 +9,7 @@ import json
 
 from ..errors import UserError
 from ..hashing import sha256_file
-from . import hostside
+from . import hostcall
 from .plan import lib_versions
 from .sync import sync
 
@@ -21,7 +21,7 @@ def compose_on(host, project, size) -> str:
     """Compose on the host and bring the carriers, their XML and .prelabels.json back into master/.
     Returns compose's summary line."""
     sync(host, project.workspace, [project.name])
-    out = host.run(hostside.command(host, "compose", project.name, f"{int(size[0])}x{int(size[1])}"),
+    out = host.run(hostcall.command(host, "compose", project.name, f"{int(size[0])}x{int(size[1])}"),
                    what="compose")
     try:
         info = json.loads(out.strip().splitlines()[-1])
@@ -38,7 +38,7 @@ def compose_on(host, project, size) -> str:
 
 
 def _versions(host, what: str) -> str:
-    return host.run(hostside.command(host, "versions"), what=what).strip().splitlines()[-1]
+    return host.run(hostcall.command(host, "versions"), what=what).strip().splitlines()[-1]
 
 
 def prepare(host, ws, base_python: str = "python3", pip_args: str = "") -> str:
@@ -65,7 +65,7 @@ def prepare(host, ws, base_python: str = "python3", pip_args: str = "") -> str:
     host.run(f"cd {home} && {host.quote(base_python)} -m venv .venv && {VENV_PYTHON} -m pip install -q "
              f"--disable-pip-version-check -r requirements.txt {pip_args}",
              what="making .venv from requirements.txt", timeout=3600)
-    theirs = host.run(f"cd {home} && exec {VENV_PYTHON} -m {hostside.MODULE} versions", what=VENV_PYTHON).strip()
+    theirs = host.run(f"cd {home} && exec {VENV_PYTHON} -m {hostcall.MODULE} versions", what=VENV_PYTHON).strip()
     if theirs != mine:
         raise UserError(f"{host.label}: {VENV_PYTHON} has {theirs}, this machine {mine}; the builds would "
                         f"differ: install the same versions there (requirements.txt)")
