@@ -84,7 +84,7 @@ def stats(c, project=None, json=False):
 
 @task(iterable=["project"], help={
     "project": "project to build; repeat for several (default: the profile's projects, or all)",
-    "jobs": "worker processes (default: config dlimgmgr.jobs; 0 = all cores)",
+    "jobs": "worker processes per dataaug host (default: config dlimgmgr.jobs; 0 = its jobs: or all its cores)",
     "force": "rebuild even when no input changed",
     "profile": "image-size profile from invoke.yaml (default: config dlimgmgr.profile)",
 })
@@ -92,8 +92,9 @@ def stats(c, project=None, json=False):
 def build(c, project=None, jobs=None, force=False, profile=None):
     """Augment projects' master carriers into projects/NAME/build/; unchanged ones are skipped.
 
-    Writes NAME_NNNNNN.jpg + VOC .xml with boxes that follow the geometry, byte-identical for any
-    --jobs; an interrupted build leaves the previous build/ as it was.
+    Runs on the dataaug hosts, shared by their cores (`local`: this machine). Writes
+    NAME_NNNNNN.jpg + VOC .xml with boxes that follow the geometry, byte-identical for any --jobs
+    or number of hosts; an interrupted build leaves the previous build/ as it was.
     """
     from .lib import build as build_lib
     from .lib.errors import UserError
