@@ -14,17 +14,12 @@ def compose(c, name, profile=None):
     per_carrier, margin, scale, background); only files whose bytes change are written, and an
     XML a person edited is kept. --profile: image-size profile (default: config dlimgmgr.profile).
     """
-    from .lib import compose as lib_compose, projects
+    from .lib import build as build_lib
 
-    size = settings.profile(c, profile).size
-    project = projects.load(settings.root(c), name)
-    hosts = settings.hosts(c)
-    host = hosts.role("dataaug")[0]
-    if host.is_local:
-        print(lib_compose.compose(project, size).summary())
-    else:  # on the (first) dataaug host; the carriers come back into master/
-        from .lib import remote_build
-        print(remote_build.compose(settings.root(c), project, size, host, hosts.known_hosts))
+    ws = settings.workspace(c, profile)
+    project = ws.project(name)
+    with ws.host("dataaug") as host:  # the (first) dataaug host; the carriers come back into master/
+        print(build_lib.compose_on(host, project, ws.profile.size))
 
 
 @task(help={"name": "the project (projects/NAME)",
@@ -58,12 +53,12 @@ def prepare(c, python=None, pip_args=None):
     match this machine's (they decide the build's bytes). --python: the interpreter that makes the
     venv there (default python3); --pip-args: extra pip arguments.
     """
-    from .lib import remote_build
+    from .lib import build as build_lib
 
-    hosts = settings.hosts(c)
-    for host in hosts.role("dataaug"):
-        print(remote_build.prepare(settings.root(c), host, hosts.known_hosts, settings.pick(python, "python3"),
-                                   settings.pick(pip_args, "")))
+    ws = settings.workspace(c)
+    for host in ws.role_hosts("dataaug"):
+        with host:
+            print(build_lib.prepare(host, ws, settings.pick(python, "python3"), settings.pick(pip_args, "")))
 
 
 ns = Collection("dataaug")

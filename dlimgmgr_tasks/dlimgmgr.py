@@ -86,7 +86,7 @@ def stats(c, project=None, json=False):
 
 @task(iterable=["project"], help={
     "project": "project to build; repeat for several (default: the profile's projects, or all)",
-    "jobs": "worker processes (default: config dlimgmgr.jobs; 0 = all cores)",
+    "jobs": "worker processes per dataaug host (default: config dlimgmgr.jobs; 0 = its jobs: or all its cores)",
     "force": "rebuild even when no input changed",
     "profile": "image-size profile from invoke.yaml (default: config dlimgmgr.profile)",
 })
@@ -94,26 +94,45 @@ def stats(c, project=None, json=False):
 def build(c, project=None, jobs=None, force=False, profile=None):
     """Augment projects' master carriers into projects/NAME/build/; unchanged ones are skipped.
 
-    Writes NAME_NNNNNN.jpg + VOC .xml with boxes that follow the geometry, byte-identical for any
-    --jobs; an interrupted build leaves the previous build/ as it was.
+    Runs on the dataaug hosts, shared by their cores (`local`: this machine). Writes
+    NAME_NNNNNN.jpg + VOC .xml with boxes that follow the geometry, byte-identical for any --jobs
+    or number of hosts; an interrupted build leaves the previous build/ as it was.
     """
     from .lib import build as build_lib
     from .lib.errors import UserError
 
+    ws = settings.workspace(c, profile)
     try:
-        n_jobs = settings.jobs(c, jobs)
+        n_jobs = int(settings.pick(jobs, ws.jobs) or 0)
     except ValueError:
-        raise UserError(f"--jobs {jobs!r} is not a whole number; give e.g. --jobs 2") from None
-    hosts = settings.hosts(c)
-    dataaug = hosts.role("dataaug")
-    if all(h.is_local for h in dataaug):
-        build_lib.build_projects(settings.root(c), project or [], settings.profile(c, profile), n_jobs, force=force)
-    else:  # on the dataaug hosts over SSH; --jobs (or config jobs) per host, else each host's jobs:/cores
-        from .lib import remote_build
-        remote_build.build_projects(settings.root(c), project or [], settings.profile(c, profile), dataaug,
-                                    hosts.known_hosts, jobs=int(settings.pick(jobs, settings.cfg(c).jobs) or 0),
-                                    force=force)
+        n_jobs = -1
+    if n_jobs < 0:
+        raise UserError(f"--jobs {jobs!r} is not a whole number >= 0; give e.g. --jobs 2 (0 = all cores)")
+    # --jobs (or config jobs) per dataaug host; 0: each host's hosts.yaml jobs:, else its cores.
+    build_lib.build_projects(ws, project or [], jobs=n_jobs or None, force=force, report=_report_build)
 
+
+def _report_build(result) -> None:
+    """Print one project's build result: warnings on stderr, per-host lines, then the summary."""
+    import sys
+
+    for line in result.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    name = result.project
+    if result.status == "skipped":
+        print(f"{name}: up to date ({result.images} images), skipped; --force rebuilds it")
+        return
+    if len(result.hosts) > 1 or any(h.synced and (h.synced.sent or h.synced.removed) for h in result.hosts):
+        for h in result.hosts:
+            if h.synced:
+                print(f"{name}: {h.label}: synced, {h.synced.sent} file(s) sent, {h.synced.removed} removed")
+        for h in result.hosts:
+            if h.images:
+                print(f"{name}: {h.label}: {h.images} images, {h.cores} job(s), {h.seconds:.1f}s")
+    width, height = result.size
+    extra = f", {result.dropped} dropped (no box left)" if result.dropped else ""
+    print(f"{name}: built {result.images} images at {width}x{height} in {result.seconds:.1f}s "
+          f"({result.rate:.0f} images/s, {result.jobs} job(s)){extra} -> {result.build_dir}", flush=True)
 
 
 @settings.task(help={

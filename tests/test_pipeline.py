@@ -11,7 +11,7 @@ import yaml
 
 import sshd as sshd_mod
 from conftest import ROOT
-from test_build import snapshot
+from buildkit import snapshot
 from test_labeling import labelimg_xml
 from voc_consumer import check_dataset
 

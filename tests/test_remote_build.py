@@ -1,33 +1,48 @@
-"""The dataaug role over real SSH: compose and build on 127.0.0.2/.3, results byte-identical to local.
+"""The dataaug role over real SSH: builds on 127.0.0.2/.3 (and this machine's `local` host beside
+them) give the bytes of a build on this machine alone; sync sends only what changed.
 
 The "remote" hosts are this machine behind a real sshd, so their `python:` is this checkout's
-.venv python (an absolute path computed here, never committed).
+.venv python (an absolute path computed here, never committed). Failover, compose and prepare
+on those hosts are in test_remote_verbs.py.
 """
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from test_build import add_profiles, make_project, snapshot
+from buildkit import SIZE, add_profiles, build, make_project, snapshot
+from conftest import ROOT, make_repo
 
 VENV_PYTHON = str(ROOT / ".venv" / "bin" / "python")
-SIZE = 96
+PYTHON = VENV_PYTHON if Path(VENV_PYTHON).exists() else sys.executable
+
+
+@pytest.fixture(scope="module")
+def local_icons(tmp_path_factory) -> dict:
+    """`icons` (3 carriers x count 4) built on this machine alone: a snapshot of its build folder."""
+    repo = make_repo(tmp_path_factory.mktemp("local"))
+    add_profiles(repo, tiny=(SIZE, SIZE))
+    make_project(repo, "icons", count=4)
+    build(repo, "icons", "--jobs", "1")
+    return snapshot(repo.project("icons") / "build")
 
 
 @pytest.fixture
 def remote(repo, sshd, ssh_entry):
-    """repo with a tiny profile; remote(hosts=[overrides...]) makes dataaug those SSH hosts."""
+    """repo with `icons` and a tiny profile; repo.use_remote(*overrides) makes dataaug SSH hosts
+    (.2, .3, ...), an override "local" puts this machine's local host in that place."""
     add_profiles(repo, tiny=(SIZE, SIZE))
-    python = VENV_PYTHON if Path(VENV_PYTHON).exists() else sys.executable
+    make_project(repo, "icons", count=4)
 
     def use(*overrides, port=None):
         entries = []
         for i, extra in enumerate(overrides or ({}, {})):
-            e = ssh_entry(i, target_home=str(repo.path.parent / f"dataaug{i}"), python=python)
+            if extra == "local":
+                entries.append({"host": "local"})
+                continue
+            e = ssh_entry(i, target_home=str(repo.path.parent / f"dataaug{i}"), python=PYTHON)
             e.update(extra)
             if port:
                 e["port"] = port
@@ -37,6 +52,7 @@ def remote(repo, sshd, ssh_entry):
                           "pytorch": {"host": "local", "target_home": str(repo.path.parent / "pytorch")}},
                          known_hosts=str(sshd.known_hosts))
     repo.use_remote = use
+    repo.icons = repo.project("icons") / "build"
     return repo
 
 
@@ -44,120 +60,96 @@ def use_local(repo):
     repo.write_hosts({"dataaug": {"host": "local"}})
 
 
-def local_reference(repo) -> tuple[Path, dict]:
-    """The test project `icons` built on this machine alone: its build folder and a snapshot."""
-    make_project(repo, "icons", count=4)
-    use_local(repo)
-    repo.inv("build", "--project", "icons", "--jobs", "1", "--force", "--profile", "tiny", check=True)
-    build = repo.project("icons") / "build"
-    return build, snapshot(build)
-
-
 def leftovers(*folders: Path) -> list[str]:
     return sorted(p.name for f in folders if f.exists() for p in f.rglob(".build.*") if p.name != ".build.lock")
 
 
-def test_two_hosts_build_byte_identical_to_local_and_sync_only_changes(remote, sshd):
-    repo = remote
-    build, local = local_reference(repo)
-    assert len([n for n in local if n.endswith(".jpg")]) == 12
+def sent_counts(stdout: str) -> list[int]:
+    return [int(line.split("synced, ")[1].split()[0]) for line in stdout.splitlines() if "synced," in line]
 
-    repo.use_remote()
-    shutil.rmtree(build)
-    proc = repo.inv("build", "--project", "icons", "--profile", "tiny", check=True)
-    assert snapshot(build) == local            # fingerprint file included
-    for host in sshd.hosts[:2]:                # both hosts did a share, after a full first sync
+
+def test_two_ssh_hosts_build_the_bytes_of_a_local_build(remote, local_icons):
+    remote.use_remote()
+    build(remote, "icons")
+    assert snapshot(remote.icons) == local_icons            # fingerprint file included
+
+
+def test_each_ssh_host_builds_a_share_in_proportion_to_its_cores(remote, sshd):
+    remote.use_remote()
+    proc = build(remote, "icons")
+    for host in sshd.hosts[:2]:
         assert f"host {sshd.user}@{host}:{sshd.port}: 6 images" in proc.stdout, proc.stdout
-    first_sent = [int(line.split("synced, ")[1].split()[0]) for line in proc.stdout.splitlines() if "synced," in line]
-    assert len(first_sent) == 2 and min(first_sent) > 20   # framework + project
-    home = repo.path.parent / "dataaug0"
+
+
+def test_local_beside_two_ssh_hosts_gives_the_bytes_of_an_all_local_build(remote, sshd, local_icons):
+    remote.use_remote("local", {}, {})
+    proc = build(remote, "icons")
+    assert snapshot(remote.icons) == local_icons
+    for label in ("role dataaug host local", *(f"{sshd.user}@{h}:{sshd.port}" for h in sshd.hosts[1:3])):
+        assert f"{label}: 4 images" in proc.stdout, proc.stdout
+
+
+def test_the_local_host_beside_ssh_hosts_is_synced_nothing_and_leaves_nothing(remote):
+    remote.use_remote("local", {}, {})
+    proc = build(remote, "icons")
+    assert "icons: role dataaug host local: synced, 0 file(s) sent, 0 removed" in proc.stdout, proc.stdout
+    assert leftovers(remote.project("icons"), remote.path.parent / "dataaug1", remote.path.parent / "dataaug2") == []
+
+
+def test_the_first_sync_sends_the_framework_and_the_project_but_no_build(remote):
+    remote.use_remote()
+    first = sent_counts(build(remote, "icons").stdout)
+    assert len(first) == 2 and min(first) > 20
+    home = remote.path.parent / "dataaug0"
     assert (home / "projects" / "icons" / "project.yaml").is_file()
+    assert (home / "dlimgmgr_tasks" / "lib" / "build" / "hostside.py").is_file()
     assert not (home / "projects" / "icons" / "build").exists()
-    assert leftovers(repo.project("icons"), home, repo.path.parent / "dataaug1") == []
 
-    # Unchanged inputs, forced: nothing is sent again and the bytes are the same.
-    proc = repo.inv("build", "--project", "icons", "--profile", "tiny", "--force", check=True)
+
+def test_a_share_leaves_no_folder_on_the_hosts_or_here(remote):
+    remote.use_remote()
+    build(remote, "icons")
+    assert leftovers(remote.project("icons"), remote.path.parent / "dataaug0", remote.path.parent / "dataaug1") == []
+
+
+def test_a_forced_build_of_unchanged_inputs_sends_nothing(remote, local_icons):
+    remote.use_remote()
+    build(remote, "icons")
+    proc = build(remote, "icons", "--force")
     assert proc.stdout.count("synced, 0 file(s) sent, 0 removed") == 2, proc.stdout
-    assert snapshot(build) == local
+    assert snapshot(remote.icons) == local_icons
 
-    # One master annotation changed and one carrier removed: one file sent, two removed, on each host.
+
+def _change_one_and_remove_one(repo) -> None:
     master = repo.project("icons") / "master"
     xml = master / "icons_c000.xml"
     xml.write_text(xml.read_text().replace("<pose>Unspecified</pose>", "<pose>Frontal</pose>"))
     (master / "icons_c002.jpg").unlink()
     (master / "icons_c002.xml").unlink()
-    proc = repo.inv("build", "--project", "icons", "--profile", "tiny", check=True)
+
+
+def test_a_changed_file_is_sent_and_a_removed_one_removed_there(remote):
+    remote.use_remote()
+    build(remote, "icons")
+    _change_one_and_remove_one(remote)
+    proc = build(remote, "icons")
     assert proc.stdout.count("synced, 1 file(s) sent, 2 removed") == 2, proc.stdout
-    assert not (home / "projects" / "icons" / "master" / "icons_c002.jpg").exists()
-    remote_build = snapshot(build)
-    use_local(repo)
-    repo.inv("build", "--project", "icons", "--jobs", "1", "--force", "--profile", "tiny", check=True)
-    assert snapshot(build) == remote_build and len(remote_build) == 2 * 8 + 1
-
-    # An unforced unchanged build never connects: it succeeds with the hosts' port closed.
-    repo.use_remote(port=1)
-    proc = repo.inv("build", "--project", "icons", "--profile", "tiny", check=True)
-    assert "icons: up to date (8 images), skipped" in proc.stdout
+    assert not (remote.path.parent / "dataaug0" / "projects" / "icons" / "master" / "icons_c002.jpg").exists()
 
 
-def test_a_failing_host_has_its_share_redone_and_all_failing_leaves_the_build(remote, sshd):
-    repo = remote
-    build, local = local_reference(repo)
-
-    # .3 has a python that does not exist: its share is redone on .2, with a warning naming it.
-    repo.use_remote({}, {"python": "/nonexistent/bin/python3"})
-    shutil.rmtree(build)
-    proc = repo.inv("build", "--project", "icons", "--profile", "tiny", check=True)
-    assert snapshot(build) == local
-    warning = [ln for ln in proc.stderr.splitlines() if ln.startswith("warning:")]
-    assert len(warning) == 1 and f"role dataaug host {sshd.user}@{sshd.hosts[1]}:{sshd.port}" in warning[0]
-    assert "redone on the other dataaug host" in warning[0]
-    assert f"{sshd.hosts[0]}:{sshd.port}: 12 images" in proc.stdout
-
-    # Every host failing: exit 1, one line naming a host, the previous build exactly as it was.
-    before = snapshot(build, mtimes=True)
-    repo.use_remote({"python": "/nonexistent/bin/python3"}, {"python": "/nonexistent/bin/python3"})
-    proc = repo.inv("build", "--project", "icons", "--profile", "tiny", "--force", check=False)
-    err = [ln for ln in proc.stderr.splitlines() if ln.strip() and not ln.startswith("warning:")]
-    assert len(err) == 1 and err[0].startswith("error: role dataaug host "), proc.stderr
-    assert "previous build is untouched" in err[0]
-    assert snapshot(build, mtimes=True) == before
-    assert leftovers(repo.project("icons"), repo.path.parent / "dataaug0", repo.path.parent / "dataaug1") == []
-
-    # An unreachable single host: one line, nothing changed.
-    repo.use_remote({}, port=1)
-    proc = repo.inv("build", "--project", "icons", "--profile", "tiny", "--force", check=False)
-    assert "connection refused" in proc.stderr and proc.stderr.count("error:") == 1
-    assert snapshot(build, mtimes=True) == before
+def test_a_build_from_changed_inputs_still_matches_a_local_build(remote):
+    remote.use_remote()
+    _change_one_and_remove_one(remote)
+    build(remote, "icons")
+    shared = snapshot(remote.icons)
+    use_local(remote)
+    build(remote, "icons", "--jobs", "1", "--force")
+    assert snapshot(remote.icons) == shared and len(shared) == 2 * 8 + 1
 
 
-def test_compose_on_a_remote_host_gives_the_local_bytes(remote, tmp_path):
-    repo = remote
-    master = repo.project("close") / "master"
-    original = tmp_path / "original-master"
-    shutil.copytree(master, original)
-    use_local(repo)
-    proc = repo.inv("dataaug.compose", "close", "--profile", "tiny", check=True)
-    local = {p.relative_to(master).as_posix(): p.read_bytes() for p in sorted(master.rglob("*")) if p.is_file()}
-    local_summary = proc.stdout.strip()
+def test_an_unforced_unchanged_build_never_connects(remote):
+    remote.use_remote()
+    build(remote, "icons")
+    remote.use_remote(port=1)            # the hosts' port closed: a connection would fail
+    assert "icons: up to date (12 images), skipped" in build(remote, "icons").stdout
 
-    shutil.rmtree(master)
-    shutil.copytree(original, master)
-    repo.use_remote({})
-    proc = repo.inv("dataaug.compose", "close", "--profile", "tiny", check=True)
-    got = {p.relative_to(master).as_posix(): p.read_bytes() for p in sorted(master.rglob("*")) if p.is_file()}
-    assert got == local
-    assert proc.stdout.strip().splitlines()[-1] == local_summary
-    # Composed again there: nothing changes, nothing is written.
-    proc = repo.inv("dataaug.compose", "close", "--profile", "tiny", check=True)
-    assert "0 written" in proc.stdout
-    assert {p.relative_to(master).as_posix(): p.read_bytes() for p in sorted(master.rglob("*")) if p.is_file()} == local
-
-
-def test_prepare_checks_a_configured_python_and_syncs_the_framework(remote, sshd):
-    repo = remote
-    repo.use_remote({}, {"python": "/nonexistent/bin/python3"})
-    proc = repo.inv("dataaug.prepare", check=False)
-    assert f"{sshd.hosts[0]}:{sshd.port}: python " in proc.stdout and "is ready" in proc.stdout
-    assert "/nonexistent/bin/python3" in proc.stderr and proc.stderr.count("error:") == 1
-    assert (repo.path.parent / "dataaug0" / "dlimgmgr_tasks" / "lib" / "remote_build.py").is_file()

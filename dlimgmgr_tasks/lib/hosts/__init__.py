@@ -64,17 +64,18 @@ class Host(Protocol):
     def close(self) -> None: ...
 
 
-def sha256s_script(folder_word: str, prune: tuple[str, ...] = ()) -> str:
+def sha256s_script(folder_word: str, prune: tuple[str, ...] = (), hidden: bool = False) -> str:
     """One listing command for both kinds of host: `sha256  ./path` NUL-separated for every file
-    under the folder, dot files and folders and the `prune` names (find -name patterns, or paths
-    relative to the folder when they hold a '/') skipped; MISSING when the folder is not there."""
+    under the folder, dot files and folders (unless `hidden`) and the `prune` names (find -name
+    patterns, or paths relative to the folder when they hold a '/') skipped; MISSING when the
+    folder is not there."""
     import shlex
 
-    tests = ["-name '.*'"] + [f"-path {shlex.quote('./' + p)}" if "/" in p else f"-name {shlex.quote(p)}"
-                              for p in prune]
+    tests = ([] if hidden else ["-name '.*'"]) + [
+        f"-path {shlex.quote('./' + p)}" if "/" in p else f"-name {shlex.quote(p)}" for p in prune]
+    pruned = f"\\( {' -o '.join(tests)} \\) -prune -o " if tests else ""
     return (f"d={folder_word}; if [ ! -d \"$d\" ]; then printf '%s' '{MISSING}'; exit 0; fi; cd \"$d\" && "
-            f"find . -mindepth 1 \\( {' -o '.join(tests)} \\) -prune -o -type f -print0 "
-            "| xargs -0 -r sha256sum -z")
+            f"find . -mindepth 1 {pruned}-type f -print0 | xargs -0 -r sha256sum -z")
 
 
 def parse_sha256s(out: str) -> dict[str, str] | None:

@@ -1,0 +1,26 @@
+"""The build engine: master carriers through their augmentation into projects/NAME/build/.
+
+One engine, whatever hosts do the work: a build on this machine is the one-host case (the
+`local` dataaug host) of a build shared over several hosts, and both give the same bytes.
+
+  plan.py      fingerprint (inputs, framework, library versions) and the work items
+  sampler.py   Sampler: one process's carriers, decoded once, through the augmentation to JPEGs
+  pool.py      the worker processes of one host's share (forkserver)
+  staging.py   staging folder, lock, recover, numbering + XML, fingerprint file, swap
+  sync.py      make a host's target_home hold exactly our inputs
+  shares.py    split the items over the hosts, run, fetch, verify, fail over
+  hostside.py  the CLI every dataaug host runs (`python -m dlimgmgr_tasks.lib.build.hostside`)
+  engine.py    one project's build, and build_projects
+  verbs.py     compose on a dataaug host, prepare a dataaug host
+  progress.py  the progress bar or lines
+
+    results = build_projects(ws, ["close"], jobs=None, force=False)   # ws: lib.workspace.Workspace
+    summary = compose_on(host, ws.project("close"), ws.profile.size)  # host: lib.hosts.Host
+    message = prepare(host, ws)
+
+Importing this package stays light: heavy libraries load only when a project is really built.
+"""
+from .engine import BUILT, SKIPPED, Result, build_project, build_projects
+from .verbs import compose_on, prepare
+
+__all__ = ["BUILT", "SKIPPED", "Result", "build_project", "build_projects", "compose_on", "prepare"]

@@ -1,0 +1,18 @@
+"""How the orchestrator calls the host-side CLI (hostside.py) on a Host: the command line and the
+names of what it leaves in its output folder. Kept apart so importing the engine does not import
+the CLI module that `python -m` runs."""
+from __future__ import annotations
+
+import shlex
+
+MODULE = "dlimgmgr_tasks.lib.build.hostside"
+RECORDS = ".records-{}.json"    # in a share's folder: one record per JPEG, with its sha256
+
+
+def command(host, *words: str, before: str = "") -> str:
+    """The shell command running the CLI on `host`, in its target_home, with its python.
+
+    A relative python (hosts.yaml `python:`) is made absolute before the cd, as the host spells it."""
+    args = " ".join(shlex.quote(w) for w in words)
+    return (f"py={host.python}; case \"$py\" in /*|\"\") ;; */*) py=\"$PWD/$py\";; esac; "
+            f"cd {host.quote(host.home)} && {before}exec \"$py\" -m {MODULE} {args}")

@@ -1,0 +1,121 @@
+"""The host-side CLI every dataaug host runs, this machine's `local` host included.
+
+    python -m dlimgmgr_tasks.lib.build.hostside items NAME WxH OUT_DIR --jobs N --tag T --expect V
+        augments the items read from stdin (`CI:K0-K1 ...`) into OUT_DIR: temp-named JPEGs plus
+        .records-T.json (boxes, sizes and the sha256 of every JPEG); refuses when its library
+        versions differ from V (they decide the bytes); SIGTERM or Ctrl-C stops the workers and
+        removes OUT_DIR.
+    python -m dlimgmgr_tasks.lib.build.hostside compose NAME WxH
+        composes the project's carriers here; prints what changed as one JSON line.
+    python -m dlimgmgr_tasks.lib.build.hostside versions
+        prints the library versions that decide the build's bytes.
+
+It runs in the host's target_home (the workspace root there); hostcall.command(host, ...) is how
+the orchestrator spells a call for a Host.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+from ..errors import UserError
+from ..files import atomic_write
+from ..hashing import sha256_file
+from .hostcall import MODULE, RECORDS
+
+VERSIONS_DIFFER = 2
+
+
+def _stop(*_):
+    raise KeyboardInterrupt
+
+
+def _items(args) -> int:
+    from .plan import decode_items, lib_versions
+    from .pool import outputs, sample
+    mine = lib_versions()
+    if args.expect and args.expect != mine:
+        print(f"error: this host has {mine}, the orchestrator {args.expect}; outputs would differ: "
+              "install the same versions (inv dataaug.prepare, requirements.txt)", file=sys.stderr)
+        return VERSIONS_DIFFER
+    signal.signal(signal.SIGTERM, _stop)  # the orchestrator's cancel: stop the workers, clean up
+    size = tuple(int(v) for v in args.size.lower().split("x"))
+    items = decode_items(sys.stdin.read())
+    out = Path(args.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    made = [0]
+
+    def done(chunk):
+        made[0] += outputs(chunk, args.per_item)
+        if args.progress:
+            atomic_write(Path(args.progress), str(made[0]).encode())
+    try:
+        records = sample(Path.cwd(), args.name, size, items, out, args.jobs, done)
+        for rec in records:
+            rec["sha256"] = sha256_file(out / rec["tmp"])
+        atomic_write(out / RECORDS.format(args.tag), json.dumps(records).encode())
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    print(json.dumps({"images": len(records)}))
+    return 0
+
+
+def _compose(args) -> int:
+    from .. import compose as lib_compose
+    from ..workspace import Workspace
+    size = tuple(int(v) for v in args.size.lower().split("x"))
+    project = Workspace.at(Path.cwd()).project(args.name)
+    result = lib_compose.compose(project, size)
+    names = [p.name for p in result.written] + [p.with_suffix(".xml").name for p in result.written]
+    names.append(lib_compose.PRELABELS)
+    info = {"summary": result.summary(),
+            "sha256": {n: sha256_file(project.master / n) for n in names},
+            "removed": [n for p in result.removed for n in (p.name, p.with_suffix(".xml").name)]}
+    print(json.dumps(info))
+    return 0
+
+
+def _parser():
+    import argparse
+    parser = argparse.ArgumentParser(prog=f"python -m {MODULE}")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("items", help="augment a share of a project's items (stdin) into OUT_DIR")
+    p.add_argument("name")
+    p.add_argument("size", help="WIDTHxHEIGHT")
+    p.add_argument("out_dir")
+    p.add_argument("--jobs", type=int, default=1)
+    p.add_argument("--per-item", type=int, default=1, help="outputs one item makes (for progress)")
+    p.add_argument("--tag", default="0")
+    p.add_argument("--expect", default="", help="the orchestrator's library versions")
+    p.add_argument("--progress", default="", help="a file that holds the outputs made so far")
+    c = sub.add_parser("compose", help="compose a project's carriers here; print what changed as JSON")
+    c.add_argument("name")
+    c.add_argument("size", help="WIDTHxHEIGHT")
+    sub.add_parser("versions", help="print the library versions that decide the build's bytes")
+    return parser
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.cmd == "items":
+            return _items(args)
+        if args.cmd == "compose":
+            return _compose(args)
+        from .plan import lib_versions
+        print(lib_versions())
+        return 0
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

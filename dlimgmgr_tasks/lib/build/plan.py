@@ -1,0 +1,180 @@
+"""What a build will do, decided before any host is contacted: the fingerprint and the work items.
+
+- The fingerprint is a digest of everything that decides the build's bytes (master files,
+  project.yaml, augment.py, projects/common, the size, the framework files and the versions of the
+  libraries that draw the pixels). It reads files and imports nothing heavy: an unchanged project
+  is skipped as fast as `inv --list` starts.
+- A work item is (carrier index, output index): output k of carrier c gets its random state from
+  (seed, project, c, k) only, so items can go to any worker on any host. A script project yields
+  all of a carrier's outputs from one generator, so there the carrier (index -1) is the item.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UserError
+
+FINGERPRINT = ".fingerprint.json"
+# Libraries whose versions change output bytes.
+LIBRARIES = ("albumentations", "albucore", "opencv-python-headless", "numpy")
+# Framework files whose code decides output bytes (relative to dlimgmgr_tasks/lib).
+FRAMEWORK_FILES = ("augment.py", "voc.py", "build/plan.py", "build/sampler.py", "build/staging.py")
+_LIB = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The items of one project's build and how many outputs they make at most."""
+    items: list
+    per_item: int     # outputs one item makes (count for a script project's carrier, else 1)
+
+    @property
+    def expected(self) -> int:
+        return len(self.items) * self.per_item
+
+
+def lib_versions() -> str:
+    """`name=version,...` of LIBRARIES, read from dist-info folder names (importlib.metadata costs
+    ~15 ms here). Equal strings on two hosts mean equal bytes."""
+    found = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                dist, _, version = name[:-10].partition("-")
+                key = dist.lower().replace("_", "-")
+                if key in LIBRARIES and key not in found:
+                    found[key] = version
+    return ",".join(f"{lib}={found.get(lib, '?')}" for lib in LIBRARIES)
+
+
+def uses_script(project) -> bool:
+    return bool(project.config.get("augment"))
+
+
+def script_path(project) -> Path:
+    name = project.config.get("augment")
+    if not isinstance(name, str) or "/" in name or "\\" in name or not name.endswith(".py"):
+        raise UserError(f"{project.yaml_path}: 'augment' must name a .py file in the project folder (e.g. augment.py)")
+    return project.dir / name
+
+
+def _hash_file(h, path: Path) -> None:
+    data = path.read_bytes()
+    h.update(f"{path.name}\0{len(data)}\0".encode())
+    h.update(data)
+
+
+def _common_files(common: Path):
+    """projects/common's files that a build can import (templates, caches and checkpoints are not)."""
+    if not common.is_dir():
+        return
+    for path in sorted(common.rglob("*")):
+        rel = path.relative_to(common)
+        if path.is_file() and rel.parts[0] != "templates" and "__pycache__" not in rel.parts \
+                and not path.name.endswith(".pyc") and ".ipynb_checkpoints" not in rel.parts:
+            yield rel, path
+
+
+def fingerprint(project, size: tuple[int, int], carriers) -> str:
+    """A digest of everything that decides the build's bytes."""
+    from ... import __version__
+    h = hashlib.sha256()
+    h.update(f"dlimgmgr {__version__}\0{project.name}\0{size[0]}x{size[1]}\0".encode())
+    h.update(lib_versions().replace(",", "\0").encode())
+    for name in FRAMEWORK_FILES:
+        _hash_file(h, _LIB / name)
+    _hash_file(h, project.yaml_path)
+    if uses_script(project) and script_path(project).is_file():
+        _hash_file(h, script_path(project))
+    for rel, path in _common_files(project.workspace.common_dir):
+        h.update(str(rel).encode() + b"\0")
+        _hash_file(h, path)
+    for image, xml in carriers:
+        _hash_file(h, image)
+        _hash_file(h, xml)
+    return h.hexdigest()
+
+
+def stored(build_dir: Path) -> dict:
+    """What the last finished build wrote about itself ({} when there is none)."""
+    try:
+        return json.loads((build_dir / FINGERPRINT).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def plan(project, n_carriers: int) -> Plan:
+    """The work items (carrier, output index) of a project with n_carriers labelled carriers."""
+    if project.count > 0 and uses_script(project):
+        return Plan([(ci, -1) for ci in range(n_carriers)], project.count)
+    per = max(project.count, 1)
+    return Plan([(ci, k) for ci in range(n_carriers) for k in range(per)], 1)
+
+
+def check_inputs(project, carriers) -> None:
+    """Fail in one line, before any worker or host starts, on a bad recipe, script or annotation."""
+    from .. import voc
+    from ..augment import RecipeRunner, load_script, parse_recipe
+    recipe = parse_recipe(project.config.get("recipe"), str(project.yaml_path))
+    if project.count > 0:
+        if uses_script(project):
+            load_script(script_path(project))
+        else:
+            RecipeRunner(recipe).check()
+    for _, xml in carriers:
+        try:
+            voc.read(xml)
+        except voc.VocError as exc:
+            raise UserError(f"{exc}; fix it (inv dlimgmgr.check) or relabel it") from None
+
+
+# ----------------------------------------------------------------------------- items on the wire
+
+def encode_items(items) -> str:
+    """[(ci, k), ...] as compact space-separated `CI:K0-K1` runs."""
+    words, run = [], None
+    for ci, k in items:
+        if run and run[0] == ci and run[2] + 1 == k and k >= 0:
+            run[2] = k
+            continue
+        if run:
+            words.append(_word(run))
+        run = [ci, k, k]
+    if run:
+        words.append(_word(run))
+    return " ".join(words)
+
+
+def _word(run) -> str:
+    return f"{run[0]}:{run[1]}" if run[1] == run[2] else f"{run[0]}:{run[1]}-{run[2]}"
+
+
+def decode_items(text: str) -> list[tuple[int, int]]:
+    items = []
+    for w in text.split():
+        ci, _, ks = w.partition(":")
+        if ks.startswith("-") or "-" not in ks:
+            items.append((int(ci), int(ks)))
+        else:
+            lo, hi = ks.split("-")
+            items.extend((int(ci), k) for k in range(int(lo), int(hi) + 1))
+    return items
+
+
+def split(items: list, weights: list[int]) -> list[list]:
+    """Contiguous slices in proportion to the weights (a slice may be empty)."""
+    total = sum(weights)
+    bounds, acc = [0], 0
+    for w in weights:
+        acc += w
+        bounds.append(round(len(items) * acc / total))
+    return [items[a:b] for a, b in zip(bounds, bounds[1:])]

@@ -1,0 +1,82 @@
+"""The build engine's parts on their own: items on the wire, shares by weight, sync, the skip path."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from buildkit import SIZE, add_profiles, build, make_project
+from dlimgmgr_tasks.lib.build import plan, sync
+from dlimgmgr_tasks.lib.workspace import Workspace
+
+
+def test_items_survive_their_wire_encoding():
+    items = [(0, 0), (0, 1), (0, 2), (1, 0), (3, -1), (4, -1), (5, 7), (5, 8)]
+    assert plan.decode_items(plan.encode_items(items)) == items
+
+
+def test_runs_of_items_travel_as_one_word():
+    assert plan.encode_items([(2, k) for k in range(500)]) == "2:0-499"
+
+
+def test_split_gives_contiguous_slices_by_weight():
+    assert plan.split(list(range(12)), [2, 1, 1]) == [list(range(6)), [6, 7, 8], [9, 10, 11]]
+
+
+@pytest.fixture
+def checkout(repo):
+    """A repo copy with `icons` built once, and the litter a checkout gathers (caches, a lock)."""
+    add_profiles(repo, tiny=(SIZE, SIZE))
+    pdir = make_project(repo, "icons", count=1)
+    build(repo, "icons")
+    (pdir / "master" / ".prelabels.json").write_text("{}")
+    for cache in (repo.path / "dlimgmgr_tasks" / "__pycache__", pdir / ".ipynb_checkpoints"):
+        cache.mkdir(exist_ok=True)
+        (cache / "x.pyc").write_bytes(b"cache")
+    return Workspace.at(repo.path)
+
+
+def _local_host(ws, home):
+    from dlimgmgr_tasks.lib.hosts import open_host
+    from dlimgmgr_tasks.lib.hosts.config import HostConfig
+    return open_host(HostConfig(role="dataaug", host="local", target_home=str(home)), ws.hosts)
+
+
+def test_sync_to_a_host_whose_home_is_this_checkout_sends_and_removes_nothing(checkout):
+    with checkout.host("dataaug") as host:
+        assert sync.sync(host, checkout, ["icons"]).__dict__ == {"sent": 0, "removed": 0}
+
+
+def test_sync_sends_the_masters_dot_files_but_no_build_or_cache(checkout, tmp_path):
+    with _local_host(checkout, tmp_path / "elsewhere") as host:
+        sync.sync(host, checkout, ["icons"])
+    there = tmp_path / "elsewhere"
+    assert (there / "projects" / "icons" / "master" / ".prelabels.json").is_file()
+    assert not (there / "projects" / "icons" / "build").exists()
+    assert not (there / "dlimgmgr_tasks" / "__pycache__").exists()
+
+
+def test_sync_removes_there_what_was_removed_here(checkout, tmp_path):
+    with _local_host(checkout, tmp_path / "elsewhere") as host:
+        sync.sync(host, checkout, ["icons"])
+        (checkout.root / "projects" / "icons" / "master" / "icons_c002.xml").unlink()
+        assert sync.sync(host, checkout, ["icons"]).__dict__ == {"sent": 0, "removed": 1}
+    assert not (tmp_path / "elsewhere" / "projects" / "icons" / "master" / "icons_c002.xml").exists()
+
+
+SKIP_PROBE = """
+import sys
+from dlimgmgr_tasks.lib.build import build_projects
+from dlimgmgr_tasks.lib.workspace import Workspace
+ws = Workspace.at(sys.argv[1], {"profiles": {"tiny": {"size": [96, 96]}}}, profile="tiny")
+(result,) = build_projects(ws, ["icons"])
+heavy = sorted(m for m in ("cv2", "numpy", "albumentations", "paramiko", "fabric", "tqdm") if m in sys.modules)
+print(result.status, heavy)
+"""
+
+
+def test_an_unchanged_build_is_skipped_without_heavy_imports(checkout):
+    proc = subprocess.run([sys.executable, "-c", SKIP_PROBE, str(checkout.root)], cwd=checkout.root,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.stdout.split() == ["skipped", "[]"], proc.stderr
