@@ -1,12 +1,11 @@
 """The `dataaug` namespace: thin tasks over dlimgmgr_tasks.lib."""
-from invoke import Collection, task
+from invoke import Collection
 
 from . import settings
 
 
-@task(help={"name": "the project (projects/NAME)",
+@settings.task(help={"name": "the project (projects/NAME)",
             "profile": "image-size profile from invoke.yaml (default: dlimgmgr.profile, e.g. ssd 400x400)"})
-@settings.user_errors
 def compose(c, name, profile=None):
     """Make a project's carrier images and pre-label VOC XML in projects/NAME/master/.
 
@@ -17,15 +16,17 @@ def compose(c, name, profile=None):
     from .lib import build as build_lib
 
     ws = settings.workspace(c, profile)
+    if settings.is_dry(c):
+        from .lib import plans
+        return settings.show_plan(plans.compose(ws, name))
     project = ws.project(name)
     with ws.host("dataaug") as host:  # the (first) dataaug host; the carriers come back into master/
         print(build_lib.compose_on(host, project, ws.profile.size))
 
 
-@task(help={"name": "the project (projects/NAME)",
+@settings.task(help={"name": "the project (projects/NAME)",
             "build": "draw the built images (projects/NAME/build/) instead of the master carriers",
             "limit": "at most this many thumbnails, sampled evenly (default 48)"})
-@settings.user_errors
 def preview(c, name, build=False, limit=None):
     """Write a contact-sheet PNG of a project's carriers (or --build images) with boxes; print its path.
 
@@ -42,9 +43,8 @@ def preview(c, name, build=False, limit=None):
     print(lib_preview.preview_project(settings.workspace(c).project(name), build=bool(build), limit=limit))
 
 
-@task(help={"python": "interpreter that makes the virtual environment there (default python3)",
+@settings.task(help={"python": "interpreter that makes the virtual environment there (default python3)",
             "pip_args": "extra pip install arguments, e.g. '--index-url URL' (default none)"})
-@settings.user_errors
 def prepare(c, python=None, pip_args=None):
     """Ready the dataaug hosts: sync the framework, make target_home/.venv where no python: is set.
 
@@ -56,6 +56,9 @@ def prepare(c, python=None, pip_args=None):
     from .lib import build as build_lib
 
     ws = settings.workspace(c)
+    if settings.is_dry(c):
+        from .lib import plans
+        return settings.show_plan(plans.prepare(ws))
     for host in ws.role_hosts("dataaug"):
         with host:
             print(build_lib.prepare(host, ws, settings.pick(python, "python3"), settings.pick(pip_args, "")))

@@ -3,7 +3,7 @@
 new, import, check, stats, build, mix, and the host tasks hosts, trust and distribute-config.
 Library modules are imported inside the task bodies so `inv --list` stays instant.
 """
-from invoke import Collection, Exit, task
+from invoke import Collection, Exit
 
 from . import settings
 
@@ -84,13 +84,12 @@ def stats(c, project=None, json=False):
         print("\n".join(stats_lib.render(data)))
 
 
-@task(iterable=["project"], help={
+@settings.task(iterable=["project"], help={
     "project": "project to build; repeat for several (default: the profile's projects, or all)",
     "jobs": "worker processes per dataaug host (default: config dlimgmgr.jobs; 0 = its jobs: or all its cores)",
     "force": "rebuild even when no input changed",
     "profile": "image-size profile from invoke.yaml (default: config dlimgmgr.profile)",
 })
-@settings.user_errors
 def build(c, project=None, jobs=None, force=False, profile=None):
     """Augment projects' master carriers into projects/NAME/build/; unchanged ones are skipped.
 
@@ -108,6 +107,9 @@ def build(c, project=None, jobs=None, force=False, profile=None):
         n_jobs = -1
     if n_jobs < 0:
         raise UserError(f"--jobs {jobs!r} is not a whole number >= 0; give e.g. --jobs 2 (0 = all cores)")
+    if settings.is_dry(c):
+        from .lib import plans
+        return settings.show_plan(plans.build(ws, project or [], force))
     # --jobs (or config jobs) per dataaug host; 0: each host's hosts.yaml jobs:, else its cores.
     build_lib.build_projects(ws, project or [], jobs=n_jobs or None, force=force, report=_report_build)
 

@@ -4,15 +4,12 @@ build, mix and deploy are the same task objects as dlimgmgr.build, dlimgmgr.mix 
 pytorch.deploy. None takes a positional argument (build's projects are a repeatable --project
 flag), so `inv build mix deploy` chains on one command line.
 """
-from invoke import task
-
 from . import settings
 from .dlimgmgr import build, mix
 from .pytorch import deploy
 
 
-@task(name="all", help={"profile": "image-size profile from invoke.yaml for build and mix (default: config dlimgmgr.profile)"})
-@settings.user_errors
+@settings.task(name="all", help={"profile": "image-size profile from invoke.yaml for build and mix (default: config dlimgmgr.profile)"})
 def all_(c, profile=None):
     """Build every project, mix them into one dataset and deploy it: the README's main job."""
     # The task bodies, called in order: each one's config defaults apply, and a failing step

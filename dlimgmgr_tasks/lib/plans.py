@@ -32,11 +32,12 @@ def compose(ws, name: str) -> list[str]:
 
 
 def build(ws, names, force: bool) -> list[str]:
-    from . import build as build_lib
+    from .build.plan import fingerprint, stored
 
     lines = []
     for project in ws.projects(ws.default_projects(names)):
-        if not force and build_lib.is_up_to_date(project, ws.profile.size):
+        digest = fingerprint(project, ws.profile.size, project.labelled_carriers())
+        if not force and stored(project.build_dir).get("fingerprint") == digest:
             lines.append(f"{project.name}: up to date, would skip (--force rebuilds it)")
             continue
         carriers = len(project.labelled_carriers())

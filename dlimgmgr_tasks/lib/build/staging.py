@@ -7,14 +7,12 @@ file keeps two builds of one project apart.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-import signal
 from pathlib import Path
 
-from ..errors import UserError
+from .. import files
 from .plan import FINGERPRINT
 
 STAGING_PREFIX = ".build.tmp-"          # the orchestrator's staging folder
@@ -24,15 +22,9 @@ LOCK = ".build.lock"
 INCOMING = ".incoming."                 # lib.hosts.streams' temp folders beside a destination
 
 
-@contextlib.contextmanager
 def lock(project):
-    import fcntl
-    with open(project.dir / LOCK, "a") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise UserError(f"{project.dir}: another build of {project.name!r} is running; wait for it") from None
-        yield
+    """One build of a project at a time (a second is refused at once)."""
+    return files.locked(project.dir / LOCK, f"build of {project.name!r}")
 
 
 def recover(project) -> None:
@@ -85,27 +77,10 @@ def write_fingerprint(staging: Path, digest: str, images: int, size) -> None:
         {"fingerprint": digest, "images": images, "size": list(size)}, indent=1) + "\n")
 
 
-@contextlib.contextmanager
-def _no_interrupt():
-    """Hold Ctrl-C for the few microseconds of the swap, then deliver it."""
-    got = []
-    try:
-        previous = signal.signal(signal.SIGINT, lambda *a: got.append(a))
-    except ValueError:  # not the main thread: nothing to hold
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if got:
-            raise KeyboardInterrupt
-
-
 def swap(project, staging: Path) -> None:
     """Put the finished staging folder in build/'s place; the old build goes."""
     old = project.dir / f"{OLD_PREFIX}{os.getpid()}"
-    with _no_interrupt():
+    with files.no_interrupt():
         if project.build_dir.exists():
             os.rename(project.build_dir, old)
         os.rename(staging, project.build_dir)
