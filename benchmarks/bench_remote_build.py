@@ -28,9 +28,8 @@ NAME = "remote_build"
 
 
 def adapter_fetch_share(host, remote_dir: str, staging: Path, sha256s: dict[str, str]) -> None:
-    """ADAPTER (library): fetch a share folder as the build engine does today (remote_build.fetch_share:
-    Host.pull_tree, then every JPEG's sha256 against the records). Swap in the engine's own fetch
-    step once lib/build/ exposes one."""
+    """ADAPTER (library): fetch a share folder as the build engine's lib.build.shares.fetch does
+    (Host.pull_tree, then every JPEG's sha256 against the records), on a folder of plain JPEGs."""
     sys.path.insert(0, str(ROOT))
     from dlimgmgr_tasks.lib.hashing import sha256_file
     host.pull_tree(remote_dir, staging)

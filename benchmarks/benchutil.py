@@ -102,7 +102,9 @@ def skipped(name: str, smoke: bool, reason: str, path: Path | None) -> None:
 # ------------------------------------------------------------------ a repository copy and inv
 
 def _ignore(dirpath, names):
-    skip = {"__pycache__", ".pytest_cache", "build", "dist"}
+    skip = {"__pycache__", ".pytest_cache", "dist"}
+    if Path(dirpath).parent.name == "projects":   # a project's generated build/, never the lib/build package
+        skip.add("build")
     return [n for n in names if n in skip or n.endswith(".pyc") or n.startswith(".build.")]
 
 

@@ -203,14 +203,17 @@ def test_push_pull_tree_byte_identical(sshd, tmp_path):
         conn.close()
 
 
-def test_local_where_behaves_the_same(tmp_path):
+def test_a_local_host_moves_trees_and_runs_commands_like_an_ssh_host(tmp_path):
+    from dlimgmgr_tasks.lib.hosts.local import LocalHost
+
     src = jpeg_tree(tmp_path / "src", n=4)
-    transfer.push_tree(None, src, tmp_path / "dst")
-    transfer.pull_tree(None, tmp_path / "dst", tmp_path / "back", replace=True)
+    local = LocalHost(Host(role="dataaug", host="local", target_home=str(tmp_path)))
+    local.push_tree(src, str(tmp_path / "dst"))
+    local.pull_tree(str(tmp_path / "dst"), tmp_path / "back", replace=True)
     assert tree_bytes(tmp_path / "back") == tree_bytes(src)
-    assert transfer.run_remote(None, "echo hi") == "hi\n"
-    with pytest.raises(UserError, match="this machine: false failed"):
-        transfer.run_remote(None, "false")
+    assert local.run("echo hi") == "hi\n"
+    with pytest.raises(UserError, match="role dataaug host local: false failed"):
+        local.run("false")
 
 
 def _interrupt_after_first_chunk(n):

@@ -22,18 +22,10 @@ from .keys import CONNECT_TIMEOUT, fingerprint, known_hosts_name
 CIPHERS_FIRST = ("aes128-gcm@openssh.com", "aes256-gcm@openssh.com")
 
 
-def is_remote(where) -> bool:
-    return where is not None and not isinstance(where, str) and hasattr(where, "transport")
-
-
-def label(where) -> str:
-    """How a message names `where`: `role dataaug host a@b:22`, or `this machine`."""
-    host = getattr(where, "dl_host", None)
-    if host is not None:
-        return host.label
-    if is_remote(where):
-        return f"host {where.user}@{where.host}:{where.port}"
-    return "this machine"
+def label(conn) -> str:
+    """How a message names a connection's host: `role dataaug host a@b:22`."""
+    host = getattr(conn, "dl_host", None)
+    return host.label if host is not None else f"host {conn.user}@{conn.host}:{conn.port}"
 
 
 
@@ -268,6 +260,3 @@ def connect(host: HostConfig, known_hosts, timeout: float | None = None, config=
     return conn
 
 
-def where(host: HostConfig, known_hosts, timeout: float | None = None):
-    """`None` for a local host, else an opened connection: the first argument of the transfer functions."""
-    return None if host.is_local else connect(host, known_hosts, timeout=timeout)

@@ -1,16 +1,18 @@
-"""Streamed tree transfers and remote commands, the same code for `host: local` and SSH.
+"""Streamed tree transfers and commands over one SSH connection (lib.hosts.SshHost's engine room);
+`copy_tree` is the same transfer on this machine (lib.hosts.LocalHost).
 
-`where` is None (this machine) or an opened Fabric Connection (lib.connections). Bulk data
-moves as ONE tar stream per direction over an SSH session channel: raw bytes pumped in 1 MiB
+`conn` is an opened connection (lib.hosts.connection). Bulk data moves as ONE tar stream per
+direction over an SSH session channel: raw bytes pumped in 1 MiB
 chunks between the channel and a local `tar` process. Never one SFTP round trip per file, never
 `run(in_stream=...)` (Invoke reads that one byte per loop). Every transfer lands in a temporary
 folder beside its destination, is checked member by member (path and size) against the
 sender's listing, and only then moves into place: an interrupted or failed transfer leaves the
 destination as it was.
 
-  push_tree(where, local_dir, remote_dir, paths=None, replace=False)
-  pull_tree(where, remote_dir, local_dir, paths=None, replace=False)
-  run_remote(where, cmd) -> stdout          (UserError naming role and host on failure)
+  push_tree(conn, local_dir, remote_dir, paths=None, replace=False)
+  pull_tree(conn, remote_dir, local_dir, paths=None, replace=False)
+  run_remote(conn, cmd) -> stdout           (UserError naming role and host on failure)
+  copy_tree(src, dest, paths, replace)      (the same, both sides on this machine)
 
 replace=False merges: sent files overwrite same-named ones (each by a rename), others stay.
 replace=True makes the destination exactly the sent tree (the old one is swapped out).
@@ -26,7 +28,7 @@ import tempfile
 from pathlib import Path
 
 from .channel import CHUNK, check_alive, drain, exec_remote, guarded, open_channel, send, stop
-from .connection import is_remote, label
+from .connection import label
 from ..errors import UserError
 
 TAR = "tar"
@@ -56,21 +58,13 @@ def tail(text: str) -> str:
 
 # ---------------------------------------------------------------- commands
 
-def run_remote(where, cmd: str, *, what: str | None = None, timeout: float | None = None,
+def run_remote(conn, cmd: str, *, what: str | None = None, timeout: float | None = None,
                input: bytes | None = None) -> str:
-    """Run a shell command where it belongs; return its stdout. Failure -> UserError naming the host."""
+    """Run a shell command there; return its stdout. Failure -> UserError naming the host."""
     what = what or cmd.split()[0]
-    if is_remote(where):
-        code, out, err = exec_remote(where, cmd, what=what, timeout=timeout, input=input)
-    else:
-        try:
-            res = subprocess.run(["sh", "-c", cmd], capture_output=True, timeout=timeout, input=input,
-                                 stdin=None if input is not None else subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            raise UserError(f"{label(where)}: {what} took longer than {timeout:g}s; stopped") from None
-        code, out, err = res.returncode, res.stdout.decode(errors="replace"), res.stderr.decode(errors="replace")
+    code, out, err = exec_remote(conn, cmd, what=what, timeout=timeout, input=input)
     if code != 0:
-        raise UserError(f"{label(where)}: {what} failed (exit {code}): {tail(err or out)}")
+        raise UserError(f"{label(conn)}: {what} failed (exit {code}): {tail(err or out)}")
     return out
 
 
@@ -209,20 +203,18 @@ def _receive_script(remote_dir: str) -> str:
             'printf "%s\\n" "$t"; cd -- "$t"; find . -type f -printf "%s\\t%p\\n"')
 
 
-def push_tree(where, local_dir, remote_dir, paths=None, replace: bool = False, progress=None) -> dict[str, int]:
+def push_tree(conn, local_dir, remote_dir, paths=None, replace: bool = False, progress=None) -> dict[str, int]:
     """Send local_dir (or the given paths under it) to remote_dir; return {path: size} sent.
     `progress(bytes_so_far)` is called after each chunk (for a progress bar)."""
     local_dir = Path(local_dir)
-    if not is_remote(where):
-        return copy_tree(local_dir, Path(os.path.expanduser(str(remote_dir))), paths, replace)
     expected = _listing(local_dir, paths)
     remote_dir = str(remote_dir).rstrip("/") or "/"
-    with guarded(where, f"pushing {local_dir} to {remote_dir}"):
-        _push(where, local_dir, remote_dir, expected, replace, progress)
+    with guarded(conn, f"pushing {local_dir} to {remote_dir}"):
+        _push(conn, local_dir, remote_dir, expected, replace, progress)
     return expected
 
 
-def _push(where, local_dir: Path, remote_dir: str, expected: dict, replace: bool, progress) -> None:
+def _push(conn, local_dir: Path, remote_dir: str, expected: dict, replace: bool, progress) -> None:
     listfile = tempfile.NamedTemporaryFile(prefix="dlimgmgr-tar-list.")
     errfile = tempfile.TemporaryFile()
     listfile.write(b"".join(p.encode() + b"\0" for p in expected))
@@ -232,25 +224,25 @@ def _push(where, local_dir: Path, remote_dir: str, expected: dict, replace: bool
                       "-T", listfile.name], stdout=subprocess.PIPE, stderr=errfile, stdin=subprocess.DEVNULL)
     chan = None
     try:
-        chan = open_channel(where, _receive_script(remote_dir))
+        chan = open_channel(conn, _receive_script(remote_dir))
         t_err, err = drain(chan, chan.recv_stderr)
         t_out, out = drain(chan, chan.recv)
         send(chan, iter(lambda: proc.stdout.read(CHUNK), b""), progress)
         code = chan.recv_exit_status()
         t_out.join()
         t_err.join()
-        check_alive(where, f"pushing to {remote_dir}")
+        check_alive(conn, f"pushing to {remote_dir}")
         if code != 0:
-            raise UserError(f"{label(where)}: receiving into {remote_dir} failed (exit {code}): "
+            raise UserError(f"{label(conn)}: receiving into {remote_dir} failed (exit {code}): "
                             f"{tail(b''.join(err).decode(errors='replace'))}; the old files are untouched")
         tmp, _, listing = b"".join(out).decode(errors="replace").partition("\n")
         try:
             _finish_tar(proc, errfile, f"tar reading {local_dir}")
-            _check(expected, _parse_listing(listing), f"{label(where)}: {remote_dir}")
+            _check(expected, _parse_listing(listing), f"{label(conn)}: {remote_dir}")
         except UserError:
-            run_remote(where, f"rm -rf -- {shlex.quote(tmp)}", what="cleaning up")
+            run_remote(conn, f"rm -rf -- {shlex.quote(tmp)}", what="cleaning up")
             raise
-        _remote_commit(where, tmp, remote_dir, replace)
+        _remote_commit(conn, tmp, remote_dir, replace)
     except BaseException as exc:
         stop(chan, proc, exc)
         raise
@@ -269,17 +261,15 @@ def _members(paths) -> str:
     return " ".join(shlex.quote(str(p) if str(p).startswith("/") else f"./{p}") for p in paths)
 
 
-def pull_tree(where, remote_dir, local_dir, paths=None, replace: bool = False, progress=None) -> dict[str, int]:
+def pull_tree(conn, remote_dir, local_dir, paths=None, replace: bool = False, progress=None) -> dict[str, int]:
     """Fetch remote_dir (or the given paths under it) into local_dir; return {path: size} received."""
     local_dir = Path(local_dir)
-    if not is_remote(where):
-        return copy_tree(Path(os.path.expanduser(str(remote_dir))), local_dir, paths, replace)
     members = _members(paths)
-    with guarded(where, f"pulling {remote_dir} into {local_dir}"):
-        return _pull(where, str(remote_dir), local_dir, members, replace, progress)
+    with guarded(conn, f"pulling {remote_dir} into {local_dir}"):
+        return _pull(conn, str(remote_dir), local_dir, members, replace, progress)
 
 
-def _pull(where, remote_dir: str, local_dir: Path, members: str, replace: bool, progress) -> dict[str, int]:
+def _pull(conn, remote_dir: str, local_dir: Path, members: str, replace: bool, progress) -> dict[str, int]:
     # The listing goes to stderr first, then the tar stream on stdout.
     script = (f"set -e; cd -- {qpath(remote_dir)}; find {members} -type f -printf '%s\\t%p\\n' >&2; "
               f"exec {TAR} -cf - {members}")
@@ -289,21 +279,21 @@ def _pull(where, remote_dir: str, local_dir: Path, members: str, replace: bool, 
                      stdout=subprocess.DEVNULL)
     chan = None
     try:
-        chan = open_channel(where, script)
+        chan = open_channel(conn, script)
         t_err, err = drain(chan, chan.recv_stderr)
         if not _receive(chan, proc, progress):   # the local tar ended first (a full disk): it says why
             _finish_tar(proc, errfile, f"tar extracting into {local_dir}")
         code = chan.recv_exit_status()
         t_err.join()
-        check_alive(where, f"pulling {remote_dir}")
+        check_alive(conn, f"pulling {remote_dir}")
         errtext = b"".join(err).decode(errors="replace")
         if code != 0:
             msg = tail("\n".join(ln for ln in errtext.splitlines() if "\t" not in ln) or errtext)
-            raise UserError(f"{label(where)}: sending {remote_dir} failed (exit {code}): {msg}; "
+            raise UserError(f"{label(conn)}: sending {remote_dir} failed (exit {code}): {msg}; "
                             f"{local_dir} is untouched")
         _finish_tar(proc, errfile, f"tar extracting into {local_dir}")
         expected = _parse_listing(errtext)
-        _check(expected, _listing(tmp), f"{local_dir} from {label(where)}")
+        _check(expected, _listing(tmp), f"{local_dir} from {label(conn)}")
         _commit_local(tmp, local_dir, replace)
     except BaseException as exc:
         stop(chan, proc, exc)
@@ -336,26 +326,26 @@ def _receive(chan, proc, progress) -> bool:
     return True
 
 
-def put_file(where, local, dest: str, progress=None) -> None:
+def put_file(conn, local, dest: str, progress=None) -> None:
     """One file to `dest` there, as one stream into a temp name beside it, its size checked, then
     renamed: never half a file, never SFTP (whose close could wait forever after a Ctrl-C)."""
     size = os.path.getsize(local)
     script = (f'set -e; d={qpath(dest)}; t="$(dirname -- "$d")/.$(basename -- "$d").part-$$"; '
               'trap \'rm -f -- "$t"\' EXIT HUP INT TERM PIPE; cat > "$t"; n=$(wc -c < "$t"); '
               f'if [ "$n" -ne {size} ]; then echo "received $n of {size} bytes" >&2; exit 3; fi; mv -f -- "$t" "$d"')
-    with guarded(where, f"sending {local} to {dest}"), open(local, "rb") as f:
+    with guarded(conn, f"sending {local} to {dest}"), open(local, "rb") as f:
         chan = None
         try:
-            chan = open_channel(where, script)
+            chan = open_channel(conn, script)
             t_err, err = drain(chan, chan.recv_stderr)
             send(chan, iter(lambda: f.read(CHUNK), b""), progress)
             code = chan.recv_exit_status()
             t_err.join()
-            check_alive(where, f"sending {local} to {dest}")
+            check_alive(conn, f"sending {local} to {dest}")
         except BaseException as exc:
             stop(chan, None, exc)
             raise
         stop(chan, None)
     if code != 0:
-        raise UserError(f"{label(where)}: cannot write {dest} (exit {code}): "
+        raise UserError(f"{label(conn)}: cannot write {dest} (exit {code}): "
                         f"{tail(b''.join(err).decode(errors='replace'))}; check target_home and the free space there")
