@@ -1,0 +1,206 @@
+"""One carrier's scene: planned once (background, distractors, objects, their transforms and
+places), then rendered once per blend mode, with each object's box from its visible pixels.
+
+Boxes: objects are pasted in order, so a later one hides an earlier one where its pasted alpha
+is above 0. An object's box is the bbox of the pixels where it is the top object, inside the
+frame. A box clipped by the frame has ``truncated`` 1 (the edge mode keeps only objects with at
+least ``min_visible`` of their pixels in the frame). An object hidden by later ones beyond
+``max_hidden`` of its pixels is kept with ``difficult`` 1 rather than dropped: its visible part
+is still in the picture, and an unlabelled visible object would teach "this is background"; VOC
+evaluation ignores difficult objects and ssd-style trainers skip them by default. An object with
+no visible pixel left has no box and is left out.
+"""
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import voc
+from ..errors import UserError
+from . import blending
+from .backgrounds import Backgrounds
+from .config import CORNERS, ComposeConfig
+from .distractors import Distractors
+from .placement import Placer, grid_geometry
+from .rand import HashRandom, stable_rank
+from .transform import Piece, Source, bbox, scale_factor, transform
+
+JPEG_OPTIONS = {"format": "JPEG", "quality": 95, "subsampling": 0}  # 4:4:4 keeps small icons' edges
+
+
+@dataclass
+class Placed:
+    label: str | None  # None: a distractor, pasted without a box
+    piece: Piece
+    x: int
+    y: int
+    blend: str | None  # this object's mode when compose.blend gives weights
+    sigma: float
+    length: int
+    angle: float
+
+
+@dataclass
+class Scene:
+    background: np.ndarray
+    distractors: list[Placed] = field(default_factory=list)
+    objects: list[Placed] = field(default_factory=list)
+
+
+@dataclass
+class Rendered:
+    canvas: np.ndarray
+    objects: list[voc.VocObject]
+    layers: list[tuple[str, int, int, np.ndarray]]  # label, frame x, y, pasted alpha: what the boxes come from
+
+
+def _rotated_size(w: int, h: int, rotate: tuple[float, float]) -> tuple[int, int]:
+    """The largest bounding size of a w x h rectangle rotated within ``rotate``."""
+    angles = [rotate[0] + (rotate[1] - rotate[0]) * k / 64 for k in range(65)]
+    rw = max(abs(w * math.cos(math.radians(a))) + abs(h * math.sin(math.radians(a))) for a in angles)
+    rh = max(abs(w * math.sin(math.radians(a))) + abs(h * math.cos(math.radians(a))) for a in angles)
+    return math.ceil(rw - 1e-9) + (1 if rotate != (0.0, 0.0) else 0), math.ceil(rh - 1e-9) + (1 if rotate != (0.0, 0.0) else 0)
+
+
+class Composer:
+    """Everything fixed for one project and size; ``scene(s)`` plans, ``render`` draws."""
+
+    def __init__(self, project, conf: ComposeConfig, sources: list[Source], size: tuple[int, int]):
+        self.project, self.conf, self.sources, self.size = project, conf, sources, size
+        self.grid = None
+        cell = self._check_fits()
+        if "grid" in conf.placement:
+            self.grid = grid_geometry(conf, size, cell)
+            if set(conf.placement) == {"grid"} and conf.per_carrier[1] > self.grid[0] * self.grid[1]:
+                cols, rows = self.grid[:2]
+                raise UserError(f"{project.yaml_path}: compose.per_carrier {conf.per_carrier[1]} is more than fit: a "
+                                f"{size[0]}x{size[1]} carrier holds a {cols}x{rows} grid of {cell[0]}x{cell[1]} "
+                                f"sources with margin {conf.margin}; lower per_carrier, scale or margin")
+        self.backgrounds = Backgrounds(conf.background, size)
+        self.distractors = Distractors(conf.distractors)
+        ranks = sorted(range(conf.count), key=lambda s: (stable_rank("negative", project.name, project.seed, s), s))
+        self.negatives = set(ranks[:round(conf.negatives * conf.count)])
+
+    def _check_fits(self) -> tuple[int, int]:
+        """The largest pasted source (at scale hi, any angle); a source that cannot fit is a UserError."""
+        width, height = self.size
+        conf, big_w, big_h = self.conf, 0, 0
+        for src in self.sources:
+            w, h = src.image.size
+            factor = scale_factor(src.image, conf.scale[1], conf.scale_px)
+            sw, sh = _rotated_size(max(1, round(w * factor)), max(1, round(h * factor)), conf.rotate)
+            if sw + 2 * conf.margin > width or sh + 2 * conf.margin > height:
+                at = f" (at scale {conf.scale[1]:g}: {sw}x{sh})" if (sw, sh) != (w, h) else ""
+                raise UserError(f"{src.path}: {w}x{h}{at} plus margin {conf.margin} does not fit the {width}x{height} "
+                                f"carrier; use a smaller source, scale or margin, or a bigger profile")
+            big_w, big_h = max(big_w, sw), max(big_h, sh)
+        return big_w, big_h
+
+    def _piece(self, rng: HashRandom, image, label: str | None) -> Piece:
+        conf = self.conf
+        factor = scale_factor(image, rng.log_uniform(*conf.scale), conf.scale_px)
+        angle = rng.uniform(*conf.rotate) if conf.rotate != (0.0, 0.0) else 0.0
+        flips = tuple(axis for axis in conf.flips.get(label, ()) if rng.random() < 0.5)
+        return transform(image, factor, angle, flips)
+
+    def _blend_draws(self, rng: HashRandom) -> dict:
+        blend = rng.weighted(self.conf.blend_weights) if self.conf.blend_weights else None
+        return {"blend": blend, "sigma": rng.uniform(0.6, 1.6), "length": rng.randint(3, 7),
+                "angle": rng.uniform(0.0, 180.0)}
+
+    def scene(self, s: int) -> Scene:
+        conf, name = self.conf, self.project.name
+        rng = HashRandom("compose", name, self.project.seed, s)
+        scene = Scene(self.backgrounds.make(rng, s))
+        width, height = self.size
+        for image in self.distractors.draw(rng):
+            piece = self._piece(rng, image, None)
+            w, h = piece.size
+            if w <= width and h <= height:
+                x, y = rng.randint(0, width - w), rng.randint(0, height - h)
+                scene.distractors.append(Placed(None, piece, x, y, **self._blend_draws(rng)))
+        if s in self.negatives:
+            return scene
+        n = rng.randint(*conf.per_carrier)
+        carrier = f"{self.project.master / carrier_stem(name, s * len(conf.blends))}.jpg"
+        placer = Placer(rng, conf, self.size, self.grid, carrier, n)
+        corners_used: set[str] = set()
+        for j in range(n):
+            # Sources in turn, so every source appears about equally often.
+            src = self.sources[(s * conf.per_carrier[1] + j) % len(self.sources)]
+            mode = rng.weighted(conf.placement)
+            if mode in corners_used:
+                mode = "anywhere" if "anywhere" in conf.placement else "random"
+            corners_used |= {mode} & set(CORNERS)
+            piece = self._piece(rng, src.image, src.label)
+            x, y = placer.place(mode, *piece.size, piece.alpha)
+            scene.objects.append(Placed(src.label, piece, x, y, **self._blend_draws(rng)))
+        return scene
+
+    def render(self, scene: Scene, mode: str) -> Rendered:
+        canvas = scene.background.copy()
+        for d in scene.distractors:
+            _paste(canvas, d, d.blend or mode)
+        layers = []
+        for obj in scene.objects:
+            x, y, alpha = _paste(canvas, obj, obj.blend or mode)
+            layers.append((obj.label, x, y, alpha))
+        return Rendered(canvas, self._boxes(scene, layers), layers)
+
+    def _boxes(self, scene: Scene, layers) -> list[voc.VocObject]:
+        """Each object's box from the pixels where it is on top; truncated and difficult flags."""
+        width, height = self.size
+        owner = np.full((height, width), -1, np.int16)
+        parts = []
+        for i, (_, x, y, alpha) in enumerate(layers):
+            part = blending.clip(Piece(np.zeros(alpha.shape + (3,), np.uint8), alpha), x, y, self.size)
+            parts.append(part)
+            if part is not None:
+                ys, xs, _, a = part
+                owner[ys, xs] = np.where(a > 0, i, owner[ys, xs])
+        objects = []
+        for i, (obj, part) in enumerate(zip(scene.objects, parts)):
+            if part is None:
+                continue
+            ys, xs, _, a = part
+            mine = owner[ys, xs] == i
+            box = bbox(mine)
+            if box is None:
+                continue  # hidden entirely: no box to draw
+            shown = np.count_nonzero(mine) / max(np.count_nonzero(a), 1)
+            before = blending.clip(obj.piece, obj.x, obj.y, self.size)
+            truncated = before is None or np.count_nonzero(before[3]) < np.count_nonzero(obj.piece.alpha)
+            objects.append(voc.VocObject.from_edges(
+                obj.label, xs.start + box[0], ys.start + box[1], xs.start + box[2], ys.start + box[3],
+                truncated=int(truncated), difficult=int(1 - shown > self.conf.max_hidden)))
+        return objects
+
+    def carriers(self, s: int) -> list[tuple[int, bytes, voc.Annotation]]:
+        """Scene ``s`` rendered once per blend mode: (carrier number, JPEG bytes, pre-label)."""
+        from PIL import Image
+
+        scene = self.scene(s)
+        out = []
+        for m, mode in enumerate(self.conf.blends):
+            number = s * len(self.conf.blends) + m
+            rendered = self.render(scene, mode)
+            buf = io.BytesIO()
+            Image.fromarray(rendered.canvas).save(buf, **JPEG_OPTIONS)
+            ann = voc.Annotation(filename=f"{carrier_stem(self.project.name, number)}.jpg", width=self.size[0],
+                                 height=self.size[1], depth=3, objects=rendered.objects, folder="master")
+            out.append((number, buf.getvalue(), ann))
+        return out
+
+
+def _paste(canvas: np.ndarray, obj: Placed, mode: str) -> tuple[int, int, np.ndarray]:
+    """Paste one object in ``mode``; its frame position and the alpha really pasted."""
+    soft, pad = blending.soften(obj.piece, mode, obj.sigma, obj.length, obj.angle)
+    blending.paste(canvas, soft, obj.x - pad, obj.y - pad, mode)
+    return obj.x - pad, obj.y - pad, soft.alpha
+
+
+def carrier_stem(name: str, index: int) -> str:
+    return f"{name}_c{index:03d}"
