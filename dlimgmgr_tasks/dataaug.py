@@ -29,13 +29,15 @@ def compose(c, name, profile=None):
 
 @task(help={"name": "the project (projects/NAME)",
             "build": "draw the built images (projects/NAME/build/) instead of the master carriers",
-            "limit": "at most this many thumbnails, sampled evenly (default 48)"})
+            "limit": "at most this many thumbnails, sampled evenly (default 48)",
+            "coverage": "instead: a PNG of box-centre heatmaps and size/aspect histograms per class, and a summary"})
 @settings.user_errors
-def preview(c, name, build=False, limit=None):
+def preview(c, name, build=False, limit=None, coverage=False):
     """Write a contact-sheet PNG of a project's carriers (or --build images) with boxes; print its path.
 
     The sheet lands in build/previews/NAME-master.png (or NAME-build.png). --limit: at most this
-    many thumbnails (default 48), sampled evenly over all images.
+    many thumbnails (default 48), sampled evenly over all images. --coverage: instead writes
+    NAME-master-coverage.png (or -build-) and prints its path and a one-line summary.
     """
     from .lib import preview as lib_preview, projects
     from .lib.errors import UserError
@@ -45,6 +47,13 @@ def preview(c, name, build=False, limit=None):
     except ValueError:
         raise UserError(f"--limit must be a whole number (got {limit!r})") from None
     root = settings.root(c)
+    if coverage:
+        from .lib import coverage as lib_coverage
+        project = projects.load(root, name)
+        path, cov = lib_coverage.coverage_project(root, project, build=bool(build))
+        print(path)
+        print(cov.summary(project.name))
+        return
     print(lib_preview.preview_project(root, projects.load(root, name), build=bool(build), limit=limit))
 
 

@@ -6,7 +6,8 @@
 - projects/close/master/sources/close.png: a 32x32 close-button icon (dark circle, white X),
   RGBA with a transparent surround, plus three 400x400 "ad" backgrounds and five busier "ad
   screenshots" of other sizes (ad4..ad8.jpg) in projects/close/master/backgrounds/ for compose
-  to crop, rescale and paste it on.
+  to crop, rescale and paste it on, and six other round buttons (plus, info, play, menu, check,
+  back) in projects/close/master/distractors/, pasted without a box.
 - projects/kanji/master/sources/{yama,kawa,hi,ki}.png: 山 川 日 木 as 32x32 RGBA glyphs, drawn
   with the IPA Gothic font (Debian package fonts-ipafont-gothic, file
   /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf). Only this script needs the font; the
@@ -39,6 +40,37 @@ def close_icon() -> Image.Image:
     a, b = 10 * SUPER, big - 10 * SUPER
     for line in (((a, a), (b, b)), ((a, b), (b, a))):
         draw.line(line, fill=(255, 255, 255, 255), width=3 * SUPER)
+    return im.resize((SIZE, SIZE), Image.Resampling.LANCZOS)
+
+
+def distractor_icon(kind: str) -> Image.Image:
+    """A 32x32 button that is not a close button: what a detector must learn to leave alone."""
+    big = SIZE * SUPER
+    im = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(im)
+    inset, w = 2 * SUPER, 3 * SUPER
+    fill = {"plus": (40, 40, 48), "info": (30, 90, 200), "play": (200, 40, 40), "menu": (60, 60, 60),
+            "check": (30, 150, 60), "back": (90, 90, 100)}[kind]
+    draw.ellipse((inset, inset, big - inset - 1, big - inset - 1), fill=fill + (255,),
+                 outline=(255, 255, 255, 255), width=SUPER)
+    a, b, m, white = 10 * SUPER, big - 10 * SUPER, big // 2, (255, 255, 255, 255)
+    if kind == "plus":  # an X turned by 45 degrees: the hardest negative for a close button
+        draw.line(((m, a), (m, b)), fill=white, width=w)
+        draw.line(((a, m), (b, m)), fill=white, width=w)
+    elif kind == "info":
+        draw.ellipse((m - SUPER * 2, a - SUPER, m + SUPER * 2, a + 3 * SUPER), fill=white)
+        draw.line(((m, a + 6 * SUPER), (m, b)), fill=white, width=w)
+    elif kind == "play":
+        draw.polygon(((a + 2 * SUPER, a), (b, m), (a + 2 * SUPER, b)), fill=white)
+    elif kind == "menu":
+        for y in (a + SUPER, m, b - SUPER):
+            draw.line(((a, y), (b, y)), fill=white, width=2 * SUPER)
+    elif kind == "check":
+        draw.line(((a, m), (m - SUPER, b - 2 * SUPER), (b, a + SUPER)), fill=white, width=w, joint="curve")
+    else:
+        draw.line(((b, m), (a, m)), fill=white, width=w)
+        draw.line(((a + SUPER, m), (m, a)), fill=white, width=w)
+        draw.line(((a + SUPER, m), (m, b)), fill=white, width=w)
     return im.resize((SIZE, SIZE), Image.Resampling.LANCZOS)
 
 
@@ -115,6 +147,8 @@ def main() -> int:
         save(ad_background(n), close / "backgrounds" / f"ad{n + 1}.jpg", args.force, quality=90)
     for n in range(5):
         save(ad_screenshot(n), close / "backgrounds" / f"ad{n + 4}.jpg", args.force, quality=90)
+    for kind in ("plus", "info", "play", "menu", "check", "back"):
+        save(distractor_icon(kind), close / "distractors" / f"{kind}.png", args.force, optimize=True)
     glyphs = {name: ROOT / "projects" / "kanji" / "master" / "sources" / f"{name}.png" for name in KANJI}
     if not args.force and all(p.exists() for p in glyphs.values()):
         print("kept the kanji glyphs (exist; --force redraws them)")

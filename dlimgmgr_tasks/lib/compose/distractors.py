@@ -1,21 +1,20 @@
 """Distractors and negatives: things pasted without a box, and carriers with no object at all.
 
 ``distractors:`` in compose: ``count`` (n or [lo, hi] per carrier), ``folder`` (default
-master/distractors, used when it holds images), ``projects`` (true: the sources of the other
-projects whose classes this project does not have) and ``shapes`` (true: generated circles,
-rings, bars and polygons). Distractors go under the objects, so they never hide a labelled pixel.
+master/distractors, used when it holds images), ``projects`` (default false; true: the sources
+of the other projects whose classes this project does not have; a remote compose then needs
+those projects on the dataaug host too) and ``shapes`` (default true: generated discs, rings,
+bars, triangles and crosses). Distractors go under the objects, so they never hide a labelled pixel.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import UserError
 from ..projects import Project, is_image
 from .rand import HashRandom
-from .transform import Piece, open_image, visible
+from .transform import open_image
 from .values import image_folder, known_keys, whole_range
 
 DEFAULT_FOLDER = "master/distractors"
@@ -53,12 +52,12 @@ def read_config(project: Project, where: str, raw) -> DistractorConfig | None:
         raise UserError(f"{where} must be a mapping with count, folder, projects, shapes (project.yaml)")
     known_keys(where, raw, {"count", "folder", "projects", "shapes"})
     for key in ("projects", "shapes"):
-        if not isinstance(raw.get(key, True), bool):
+        if not isinstance(raw.get(key, False), bool):
             raise UserError(f"{where}.{key} must be true or false; fix project.yaml")
     folder = image_folder(project, raw.get("folder", DEFAULT_FOLDER), f"{where}.folder",
                           required="folder" in raw)
     images = sorted(p for p in folder.iterdir() if is_image(p)) if folder else []
-    if raw.get("projects", True):
+    if raw.get("projects", False):
         images += _other_sources(project)
     conf = DistractorConfig(whole_range(f"{where}.count", raw.get("count", [0, 2]), 0), tuple(images),
                             raw.get("shapes", True))
@@ -116,6 +115,3 @@ def shape(rng: HashRandom):
     return im.resize((side, side), Image.Resampling.LANCZOS)
 
 
-def as_piece(image) -> Piece:
-    rgba = np.asarray(image.convert("RGBA"))
-    return Piece(np.ascontiguousarray(rgba[:, :, :3]), visible(rgba[:, :, 3]))

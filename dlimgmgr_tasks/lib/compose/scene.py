@@ -85,23 +85,39 @@ class Composer:
         self.negatives = set(ranks[:round(conf.negatives * conf.count)])
 
     def _check_fits(self) -> tuple[int, int]:
-        """The largest pasted source (at scale hi, any angle); a source that cannot fit is a UserError."""
+        """Each source's scale range, its top cut to what fits the carrier; the largest pasted size.
+
+        A source that cannot fit even at the bottom of the range is a UserError: a smaller profile
+        (64x64) keeps working with a project whose scale reaches 2.5x at 400x400.
+        """
         width, height = self.size
         conf, big_w, big_h = self.conf, 0, 0
+        self.scales = {}
         for src in self.sources:
             w, h = src.image.size
-            factor = scale_factor(src.image, conf.scale[1], conf.scale_px)
-            sw, sh = _rotated_size(max(1, round(w * factor)), max(1, round(h * factor)), conf.rotate)
+            lo, hi = (scale_factor(src.image, v, conf.scale_px) for v in conf.scale)
+            rw, rh = _rotated_size(w, h, conf.rotate)
+            room = min((width - 2 * conf.margin) / rw, (height - 2 * conf.margin) / rh)
+            sw, sh = _rotated_size(max(1, round(w * lo)), max(1, round(h * lo)), conf.rotate)
             if sw + 2 * conf.margin > width or sh + 2 * conf.margin > height:
-                at = f" (at scale {conf.scale[1]:g}: {sw}x{sh})" if (sw, sh) != (w, h) else ""
+                at = f" (at scale {conf.scale[0]:g}: {sw}x{sh})" if (sw, sh) != (w, h) else ""
                 raise UserError(f"{src.path}: {w}x{h}{at} plus margin {conf.margin} does not fit the {width}x{height} "
                                 f"carrier; use a smaller source, scale or margin, or a bigger profile")
+            while True:  # the top of the range, lowered until its rotated size fits
+                top = max(lo, min(hi, room))
+                sw, sh = _rotated_size(max(1, round(w * top)), max(1, round(h * top)), conf.rotate)
+                if top == lo or (sw + 2 * conf.margin <= width and sh + 2 * conf.margin <= height):
+                    break
+                room *= 0.98
+            self.scales[src.path] = (lo, top)
             big_w, big_h = max(big_w, sw), max(big_h, sh)
         return big_w, big_h
 
-    def _piece(self, rng: HashRandom, image, label: str | None) -> Piece:
+    def _piece(self, rng: HashRandom, image, label: str | None, scales: tuple[float, float] | None = None) -> Piece:
         conf = self.conf
-        factor = scale_factor(image, rng.log_uniform(*conf.scale), conf.scale_px)
+        if scales is None:  # a distractor: the configured range, on its own size
+            scales = tuple(scale_factor(image, v, conf.scale_px) for v in conf.scale)
+        factor = rng.log_uniform(*scales)
         angle = rng.uniform(*conf.rotate) if conf.rotate != (0.0, 0.0) else 0.0
         flips = tuple(axis for axis in conf.flips.get(label, ()) if rng.random() < 0.5)
         return transform(image, factor, angle, flips)
@@ -135,7 +151,7 @@ class Composer:
             if mode in corners_used:
                 mode = "anywhere" if "anywhere" in conf.placement else "random"
             corners_used |= {mode} & set(CORNERS)
-            piece = self._piece(rng, src.image, src.label)
+            piece = self._piece(rng, src.image, src.label, self.scales[src.path])
             x, y = placer.place(mode, *piece.size, piece.alpha)
             scene.objects.append(Placed(src.label, piece, x, y, **self._blend_draws(rng)))
         return scene
