@@ -16,6 +16,7 @@ import numpy as np
 from ..errors import UserError
 from .config import ComposeConfig
 from .rand import HashRandom
+from .transform import bbox
 
 RANDOM_TRIES = 200
 
@@ -72,14 +73,17 @@ class Placer:
         return rng.randint(m, width - m - w), rng.randint(m, height - m - h), None
 
     def _edge(self, w: int, h: int, alpha: np.ndarray):
-        """Across one of the four edges, by a depth that keeps at least min_visible of the pixels inside."""
+        """Across one of the four edges: the visible part (alpha's bbox) pokes out by 1 px or more,
+        and at least min_visible of the object's pixels stay inside."""
         width, height = self.size
         rng, keep = self.rng, self.conf.min_visible
+        bx0, by0, bx1, by1 = bbox(alpha)
+        bw, bh = bx1 - bx0, by1 - by0
         side = rng.randint(0, 3)
-        depth_w = rng.randint(1, max(1, w - math.ceil(keep * w)))
-        depth_h = rng.randint(1, max(1, h - math.ceil(keep * h)))
-        x, y = rng.randint(0, width - w), rng.randint(0, height - h)
-        x, y = ((-depth_w, y), (width - w + depth_w, y), (x, -depth_h), (x, height - h + depth_h))[side]
+        out_w = rng.randint(1, max(1, bw - math.ceil(keep * bw)))
+        out_h = rng.randint(1, max(1, bh - math.ceil(keep * bh)))
+        x, y = rng.randint(-bx0, width - bx1), rng.randint(-by0, height - by1)
+        x, y = ((-bx0 - out_w, y), (width - bx1 + out_w, y), (x, -by0 - out_h), (x, height - by1 + out_h))[side]
         total = np.count_nonzero(alpha)
         inside = np.count_nonzero(alpha[max(0, -y):max(0, height - y), max(0, -x):max(0, width - x)])
         return (x, y, None) if total and inside >= keep * total else None
