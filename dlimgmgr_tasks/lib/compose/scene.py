@@ -152,7 +152,13 @@ class Composer:
                 mode = "anywhere" if "anywhere" in conf.placement else "random"
             corners_used |= {mode} & set(CORNERS)
             piece = self._piece(rng, src.image, src.label, self.scales[src.path])
-            x, y = placer.place(mode, *piece.size, piece.alpha)
+            try:
+                x, y = placer.place(mode, *piece.size, piece.alpha)
+            except UserError:
+                if j < conf.per_carrier[0]:
+                    raise
+                break  # beyond the least per_carrier asks for: a full carrier simply holds fewer
+
             scene.objects.append(Placed(src.label, piece, x, y, **self._blend_draws(rng)))
         return scene
 
