@@ -61,14 +61,19 @@ class Backgrounds:
         self.conf, self.size = conf, size
         self.files = sorted(p for p in conf.images.iterdir() if is_image(p)) if conf.images else []
         self._decoded: dict[Path, np.ndarray] = {}
+        self._solid: dict[tuple, np.ndarray] = {}
 
     def make(self, rng: HashRandom, index: int) -> np.ndarray:
         if rng.random() < self.conf.generated:
             return busy(rng, self.size)
         if self.files:
             return self._crop(rng, self.files[index % len(self.files)])
-        width, height = self.size
-        return np.full((height, width, 3), self.conf.colors[index % len(self.conf.colors)], np.uint8)
+        color = self.conf.colors[index % len(self.conf.colors)]
+        if color not in self._solid:  # one array per colour; the scene copies before painting
+            width, height = self.size
+            self._solid[color] = np.tile(np.array(color, np.uint8), (height, width, 1))
+            self._solid[color].setflags(write=False)
+        return self._solid[color]
 
     def _image(self, path: Path) -> np.ndarray:
         from PIL import Image

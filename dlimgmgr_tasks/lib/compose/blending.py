@@ -62,16 +62,23 @@ def soften(piece: Piece, mode: str, sigma: float, length: int, angle: float) -> 
     return Piece(_unpremultiply(premult, new_alpha.astype(np.float32), rgb, inside), new_alpha), pad
 
 
-def clip(piece: Piece, x: int, y: int, size: tuple[int, int]):
-    """The piece's part inside the frame: (frame slice y, frame slice x, piece rgb, piece alpha), or None."""
+def frame_slices(x: int, y: int, w: int, h: int, size: tuple[int, int]):
+    """(frame rows, frame cols, piece rows, piece cols) of a w x h piece at (x, y), or None when outside."""
     width, height = size
-    h, w = piece.alpha.shape
     fx0, fy0, fx1, fy1 = max(x, 0), max(y, 0), min(x + w, width), min(y + h, height)
     if fx0 >= fx1 or fy0 >= fy1:
         return None
-    px, py = fx0 - x, fy0 - y
-    return (slice(fy0, fy1), slice(fx0, fx1), piece.rgb[py:py + fy1 - fy0, px:px + fx1 - fx0],
-            piece.alpha[py:py + fy1 - fy0, px:px + fx1 - fx0])
+    return slice(fy0, fy1), slice(fx0, fx1), slice(fy0 - y, fy1 - y), slice(fx0 - x, fx1 - x)
+
+
+def clip(piece: Piece, x: int, y: int, size: tuple[int, int]):
+    """The piece's part inside the frame: (frame slice y, frame slice x, piece rgb, piece alpha), or None."""
+    h, w = piece.alpha.shape
+    where = frame_slices(x, y, w, h, size)
+    if where is None:
+        return None
+    ys, xs, py, px = where
+    return ys, xs, piece.rgb[py, px], piece.alpha[py, px]
 
 
 def composite(region: np.ndarray, rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:

@@ -13,11 +13,13 @@ class HashRandom:
     """A tiny random stream from sha256(key, counter): stable across machines and Python versions."""
 
     def __init__(self, *key):
-        self._key = ":".join(str(k) for k in key).encode()
+        self._key = hashlib.sha256(":".join(str(k) for k in key).encode())  # hashed once, copied per draw
         self._n = 0
 
     def random(self) -> float:
-        digest = hashlib.sha256(self._key + b"#%d" % self._n).digest()
+        h = self._key.copy()
+        h.update(b"#%d" % self._n)  # = sha256(key + b"#n")
+        digest = h.digest()
         self._n += 1
         return int.from_bytes(digest[:7], "big") / float(1 << 56)
 

@@ -123,7 +123,11 @@ class Composer:
         return transform(image, factor, angle, flips)
 
     def _blend_draws(self, rng: HashRandom) -> dict:
-        blend = rng.weighted(self.conf.blend_weights) if self.conf.blend_weights else None
+        """This object's blend mode (when chosen per object) and the soft modes' parameters, if used."""
+        conf = self.conf
+        blend = rng.weighted(conf.blend_weights) if conf.blend_weights else None
+        if not {"gaussian", "motion"} & (set(conf.blends) | set(conf.blend_weights or ())):
+            return {"blend": blend, "sigma": 0.0, "length": 0, "angle": 0.0}
         return {"blend": blend, "sigma": rng.uniform(0.6, 1.6), "length": rng.randint(3, 7),
                 "angle": rng.uniform(0.0, 180.0)}
 
@@ -178,11 +182,12 @@ class Composer:
         owner = np.full((height, width), -1, np.int16)
         parts = []
         for i, (_, x, y, alpha) in enumerate(layers):
-            part = blending.clip(Piece(np.zeros(alpha.shape + (3,), np.uint8), alpha), x, y, self.size)
+            where = blending.frame_slices(x, y, alpha.shape[1], alpha.shape[0], self.size)
+            part = None if where is None else (where[0], where[1], None, alpha[where[2], where[3]])
             parts.append(part)
             if part is not None:
                 ys, xs, _, a = part
-                owner[ys, xs] = np.where(a > 0, i, owner[ys, xs])
+                owner[ys, xs][a > 0] = i
         objects = []
         for i, (obj, part) in enumerate(zip(scene.objects, parts)):
             if part is None:
@@ -193,8 +198,10 @@ class Composer:
             if box is None:
                 continue  # hidden entirely: no box to draw
             shown = np.count_nonzero(mine) / max(np.count_nonzero(a), 1)
-            before = blending.clip(obj.piece, obj.x, obj.y, self.size)
-            truncated = before is None or np.count_nonzero(before[3]) < np.count_nonzero(obj.piece.alpha)
+            h, w = obj.piece.alpha.shape
+            before = blending.frame_slices(obj.x, obj.y, w, h, self.size)
+            truncated = (before is None or (w, h) != (before[1].stop - before[1].start, before[0].stop - before[0].start)
+                         and np.count_nonzero(obj.piece.alpha[before[2], before[3]]) < np.count_nonzero(obj.piece.alpha))
             objects.append(voc.VocObject.from_edges(
                 obj.label, xs.start + box[0], ys.start + box[1], xs.start + box[2], ys.start + box[3],
                 truncated=int(truncated), difficult=int(1 - shown > self.conf.max_hidden)))

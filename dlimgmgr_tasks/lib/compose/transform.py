@@ -7,6 +7,7 @@ box of what is pasted is the bbox of ``alpha > 0``. Rotation runs on premultipli
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,23 +76,66 @@ def transform(image, factor: float, angle: float, flips: tuple[str, ...] = ()) -
     """Scale by ``factor``, mirror along ``flips``, rotate by ``angle`` degrees (counter-clockwise)."""
     from PIL import Image
 
+    if angle:
+        return _rotated(image, factor, angle, flips)
     if factor != 1.0:
         w, h = image.size
         # Pillow resizes RGBA with premultiplied alpha, so edges do not pick up dark fringes.
         image = image.resize((max(1, round(w * factor)), max(1, round(h * factor))), Image.Resampling.LANCZOS)
-    if "horizontal" in flips:
-        image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
-    if "vertical" in flips:
-        image = image.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
-    if angle:
-        image = image.convert("RGBA").convert("RGBa")
-        image = image.rotate(angle, Image.Resampling.BICUBIC, expand=True).convert("RGBA")
     if image.mode == "RGBA":
         rgba = np.asarray(image)
-        alpha = visible(rgba[:, :, 3])
-        return Piece(np.ascontiguousarray(rgba[:, :, :3]), alpha)
-    rgb = np.asarray(image)
-    return Piece(rgb, np.full(rgb.shape[:2], 255, np.uint8))
+        rgb, alpha = rgba[:, :, :3], visible(rgba[:, :, 3])
+    else:
+        rgb = np.asarray(image)
+        alpha = np.full(rgb.shape[:2], 255, np.uint8)
+    if "horizontal" in flips:
+        rgb, alpha = rgb[:, ::-1], alpha[:, ::-1]
+    if "vertical" in flips:
+        rgb, alpha = rgb[::-1], alpha[::-1]
+    return Piece(np.ascontiguousarray(rgb), np.ascontiguousarray(alpha))
+
+
+_PREMULTIPLIED: dict[int, tuple[object, np.ndarray]] = {}
+
+
+def _premultiplied(image) -> np.ndarray:
+    """The image as premultiplied float32 RGBA, computed once per image object (sources repeat)."""
+    key = id(image)
+    if key not in _PREMULTIPLIED or _PREMULTIPLIED[key][0] is not image:
+        if len(_PREMULTIPLIED) > 256:
+            _PREMULTIPLIED.clear()
+        rgba = np.asarray(image.convert("RGBA")).astype(np.float32)
+        rgba[:, :, :3] *= rgba[:, :, 3:] / 255.0
+        rgba.setflags(write=False)
+        _PREMULTIPLIED[key] = (image, rgba)  # the image is kept, so its id is not reused meanwhile
+    return _PREMULTIPLIED[key][1]
+
+
+def _rotated(image, factor: float, angle: float, flips: tuple[str, ...]) -> Piece:
+    """Scale, mirror and rotate in one OpenCV warp of the premultiplied image, into a canvas that
+    holds all of it (a downscale by more than 4/3 is area-averaged first, so it does not alias)."""
+    import cv2
+
+    rgba = _premultiplied(image)
+    if factor < 0.75:
+        w, h = max(1, round(image.width * factor)), max(1, round(image.height * factor))
+        rgba = cv2.resize(rgba, (w, h), interpolation=cv2.INTER_AREA)
+        factor = 1.0
+    h, w = rgba.shape[:2]
+    sx = -factor if "horizontal" in flips else factor
+    sy = -factor if "vertical" in flips else factor
+    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    # Centre to centre: [x', y'] = R(angle, y down) . S . [x - w/2, y - h/2] + [out_w/2, out_h/2]
+    a, b, c, d = cos * sx, sin * sy, -sin * sx, cos * sy
+    out_w = math.ceil(abs(a) * w + abs(b) * h) + 2
+    out_h = math.ceil(abs(c) * w + abs(d) * h) + 2
+    matrix = np.array([[a, b, out_w / 2 - a * w / 2 - b * h / 2], [c, d, out_h / 2 - c * w / 2 - d * h / 2]])
+    warped = cv2.warpAffine(rgba, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR,
+                            borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    alpha = np.clip(warped[:, :, 3], 0.0, 255.0)
+    # Unpremultiply; where alpha is below ALPHA_MIN the colour is never pasted, so 1 as a floor is safe.
+    rgb = np.minimum(warped[:, :, :3] * (255.0 / np.maximum(alpha, 1.0))[..., None] + 0.5, 255.0)
+    return Piece(rgb.astype(np.uint8), visible((alpha + 0.5).astype(np.uint8)))
 
 
 def bbox(mask: np.ndarray) -> tuple[int, int, int, int] | None:
