@@ -167,7 +167,8 @@ class Composer:
         return scene
 
     def render(self, scene: Scene, mode: str) -> Rendered:
-        canvas = scene.background.copy()
+        canvas = np.empty_like(scene.background)
+        np.copyto(canvas, scene.background)
         for d in scene.distractors:
             _paste(canvas, d, d.blend or mode)
         layers = []
