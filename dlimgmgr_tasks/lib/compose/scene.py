@@ -179,34 +179,34 @@ class Composer:
 
     def _boxes(self, scene: Scene, layers) -> list[voc.VocObject]:
         """Each object's box from the pixels where it is on top; truncated and difficult flags."""
-        width, height = self.size
-        owner = np.full((height, width), -1, np.int16)
         parts = []
-        for i, (_, x, y, alpha) in enumerate(layers):
+        for _, x, y, alpha in layers:
             where = blending.frame_slices(x, y, alpha.shape[1], alpha.shape[0], self.size)
-            part = None if where is None else (where[0], where[1], None, alpha[where[2], where[3]])
-            parts.append(part)
-            if part is not None:
-                ys, xs, _, a = part
-                owner[ys, xs][a > 0] = i
+            parts.append(None if where is None else (where[0], where[1], alpha[where[2], where[3]] > 0))
         objects = []
         for i, (obj, part) in enumerate(zip(scene.objects, parts)):
             if part is None:
                 continue
-            ys, xs, _, a = part
-            mine = owner[ys, xs] == i
+            ys, xs, mask = part
+            mine = _uncovered(ys, xs, mask, parts[i + 1:])
             box = bbox(mine)
             if box is None:
                 continue  # hidden entirely: no box to draw
-            shown = np.count_nonzero(mine) / max(np.count_nonzero(a), 1)
-            h, w = obj.piece.alpha.shape
-            before = blending.frame_slices(obj.x, obj.y, w, h, self.size)
-            truncated = (before is None or (w, h) != (before[1].stop - before[1].start, before[0].stop - before[0].start)
-                         and np.count_nonzero(obj.piece.alpha[before[2], before[3]]) < np.count_nonzero(obj.piece.alpha))
+            shown = np.count_nonzero(mine) / max(np.count_nonzero(mask), 1)
             objects.append(voc.VocObject.from_edges(
                 obj.label, xs.start + box[0], ys.start + box[1], xs.start + box[2], ys.start + box[3],
-                truncated=int(truncated), difficult=int(1 - shown > self.conf.max_hidden)))
+                truncated=int(self._truncated(obj)), difficult=int(1 - shown > self.conf.max_hidden)))
         return objects
+
+    def _truncated(self, obj: Placed) -> bool:
+        """Does the frame cut off any of the object's pixels (as placed, before blending)?"""
+        h, w = obj.piece.alpha.shape
+        inside = blending.frame_slices(obj.x, obj.y, w, h, self.size)
+        if inside is None:
+            return True
+        if (inside[0].stop - inside[0].start, inside[1].stop - inside[1].start) == (h, w):
+            return False
+        return np.count_nonzero(obj.piece.alpha[inside[2], inside[3]]) < np.count_nonzero(obj.piece.alpha)
 
     def carriers(self, s: int) -> list[tuple[int, bytes, voc.Annotation]]:
         """Scene ``s`` rendered once per blend mode: (carrier number, JPEG bytes, pre-label)."""
@@ -223,6 +223,24 @@ class Composer:
                                  height=self.size[1], depth=3, objects=rendered.objects, folder="master")
             out.append((number, buf.getvalue(), ann))
         return out
+
+
+def _uncovered(ys: slice, xs: slice, mask: np.ndarray, later: list) -> np.ndarray:
+    """``mask`` (at frame rows ys, cols xs) less every later part's pixels that lie on it."""
+    mine = mask
+    for part in later:
+        if part is None:
+            continue
+        oys, oxs, other = part
+        y0, y1 = max(ys.start, oys.start), min(ys.stop, oys.stop)
+        x0, x1 = max(xs.start, oxs.start), min(xs.stop, oxs.stop)
+        if y0 >= y1 or x0 >= x1:
+            continue  # apart: the common case, nothing to do
+        if mine is mask:
+            mine = mask.copy()
+        mine[y0 - ys.start:y1 - ys.start, x0 - xs.start:x1 - xs.start] &= \
+            ~other[y0 - oys.start:y1 - oys.start, x0 - oxs.start:x1 - oxs.start]
+    return mine
 
 
 def _paste(canvas: np.ndarray, obj: Placed, mode: str) -> tuple[int, int, np.ndarray]:
