@@ -137,3 +137,27 @@ def test_composing_every_feature_twice_and_elsewhere_gives_the_same_bytes(tmp_pa
     for name in files:
         assert ((tmp_path / "one/projects/demo/master" / name).read_bytes()
                 == (tmp_path / "two/projects/demo/master" / name).read_bytes()), name
+
+
+@pytest.mark.parametrize("compose,fragment", [
+    ({"placement": {"edge": 1, "corner": 1}}, "compose.placement 'corner'"),
+    ({"placement": {"edge": 0}}, "at least one weight above 0"),
+    ({"per_carrier": [3, 1], "placement": "random"}, "compose.per_carrier"),
+    ({"overlap": 2}, "compose.overlap"),
+    ({"min_visible": -0.1}, "compose.min_visible"),
+    ({"rotate": [10, -10]}, "compose.rotate"),
+    ({"scale": {"px": [0, 10]}}, "compose.scale.px"),
+    ({"scale": {"cm": [1, 2]}}, "compose.scale"),
+    ({"flip": {"horizontal": ["nothere"]}}, "compose.flip.horizontal"),
+    ({"negatives": 1.5}, "compose.negatives"),
+    ({"distractors": {"count": [0, 2], "colour": 1}}, "unknown key 'colour'"),
+    ({"distractors": {"folder": "master/none"}}, "compose.distractors.folder"),
+    ({"background": {"generated": "yes"}}, "compose.background.generated"),
+])
+def test_bad_new_compose_settings_name_the_key(tmp_path, compose, fragment):
+    from dlimgmgr_tasks.lib.errors import UserError
+
+    make_project(tmp_path, compose=compose)
+    with pytest.raises(UserError) as err:
+        lib.compose(load(tmp_path), (100, 100))
+    assert fragment in str(err.value) and "project.yaml" in str(err.value)
