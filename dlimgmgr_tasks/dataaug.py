@@ -26,12 +26,14 @@ def compose(c, name, profile=None):
 
 @settings.task(help={"name": "the project (projects/NAME)",
             "build": "draw the built images (projects/NAME/build/) instead of the master carriers",
-            "limit": "at most this many thumbnails, sampled evenly (default 48)"})
-def preview(c, name, build=False, limit=None):
+            "limit": "at most this many thumbnails, sampled evenly (default 48)",
+            "coverage": "instead: a PNG of box-centre heatmaps and size/aspect histograms per class, and a summary"})
+def preview(c, name, build=False, limit=None, coverage=False):
     """Write a contact-sheet PNG of a project's carriers (or --build images) with boxes; print its path.
 
     The sheet lands in build/previews/NAME-master.png (or NAME-build.png). --limit: at most this
-    many thumbnails (default 48), sampled evenly over all images.
+    many thumbnails (default 48), sampled evenly over all images. --coverage: instead writes
+    NAME-master-coverage.png (or -build-) and prints its path and a one-line summary.
     """
     from .lib import preview as lib_preview
     from .lib.errors import UserError
@@ -40,7 +42,15 @@ def preview(c, name, build=False, limit=None):
         limit = int(settings.pick(limit, lib_preview.DEFAULT_LIMIT))
     except ValueError:
         raise UserError(f"--limit must be a whole number (got {limit!r})") from None
-    print(lib_preview.preview_project(settings.workspace(c).project(name), build=bool(build), limit=limit))
+    ws = settings.workspace(c)
+    project = ws.project(name)
+    if coverage:
+        from .lib import coverage as lib_coverage
+        path, cov = lib_coverage.coverage_project(ws.root, project, build=bool(build))
+        print(path)
+        print(cov.summary(project.name))
+        return
+    print(lib_preview.preview_project(project, build=bool(build), limit=limit))
 
 
 @settings.task(help={"python": "interpreter that makes the virtual environment there (default python3)",

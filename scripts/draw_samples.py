@@ -4,8 +4,10 @@
     .venv/bin/python scripts/draw_samples.py [--force]
 
 - projects/close/master/sources/close.png: a 32x32 close-button icon (dark circle, white X),
-  RGBA with a transparent surround, plus three 400x400 "ad" backgrounds in
-  projects/close/master/backgrounds/ for compose to paste it on.
+  RGBA with a transparent surround, plus three 400x400 "ad" backgrounds and five busier "ad
+  screenshots" of other sizes (ad4..ad8.jpg) in projects/close/master/backgrounds/ for compose
+  to crop, rescale and paste it on, and six other round buttons (plus, info, play, menu, check,
+  back) in projects/close/master/distractors/, pasted without a box.
 - projects/kanji/master/sources/{yama,kawa,hi,ki}.png: 山 川 日 木 as 32x32 RGBA glyphs, drawn
   with the IPA Gothic font (Debian package fonts-ipafont-gothic, file
   /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf). Only this script needs the font; the
@@ -41,6 +43,37 @@ def close_icon() -> Image.Image:
     return im.resize((SIZE, SIZE), Image.Resampling.LANCZOS)
 
 
+def distractor_icon(kind: str) -> Image.Image:
+    """A 32x32 button that is not a close button: what a detector must learn to leave alone."""
+    big = SIZE * SUPER
+    im = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(im)
+    inset, w = 2 * SUPER, 3 * SUPER
+    fill = {"plus": (40, 40, 48), "info": (30, 90, 200), "play": (200, 40, 40), "menu": (60, 60, 60),
+            "check": (30, 150, 60), "back": (90, 90, 100)}[kind]
+    draw.ellipse((inset, inset, big - inset - 1, big - inset - 1), fill=fill + (255,),
+                 outline=(255, 255, 255, 255), width=SUPER)
+    a, b, m, white = 10 * SUPER, big - 10 * SUPER, big // 2, (255, 255, 255, 255)
+    if kind == "plus":  # an X turned by 45 degrees: the hardest negative for a close button
+        draw.line(((m, a), (m, b)), fill=white, width=w)
+        draw.line(((a, m), (b, m)), fill=white, width=w)
+    elif kind == "info":
+        draw.ellipse((m - SUPER * 2, a - SUPER, m + SUPER * 2, a + 3 * SUPER), fill=white)
+        draw.line(((m, a + 6 * SUPER), (m, b)), fill=white, width=w)
+    elif kind == "play":
+        draw.polygon(((a + 2 * SUPER, a), (b, m), (a + 2 * SUPER, b)), fill=white)
+    elif kind == "menu":
+        for y in (a + SUPER, m, b - SUPER):
+            draw.line(((a, y), (b, y)), fill=white, width=2 * SUPER)
+    elif kind == "check":
+        draw.line(((a, m), (m - SUPER, b - 2 * SUPER), (b, a + SUPER)), fill=white, width=w, joint="curve")
+    else:
+        draw.line(((b, m), (a, m)), fill=white, width=w)
+        draw.line(((a + SUPER, m), (m, a)), fill=white, width=w)
+        draw.line(((a + SUPER, m), (m, b)), fill=white, width=w)
+    return im.resize((SIZE, SIZE), Image.Resampling.LANCZOS)
+
+
 def kanji_glyph(char: str, font: ImageFont.FreeTypeFont) -> Image.Image:
     big = SIZE * SUPER
     im = Image.new("RGBA", (big, big), (0, 0, 0, 0))
@@ -66,6 +99,35 @@ def ad_background(n: int) -> Image.Image:
     return im
 
 
+def ad_screenshot(n: int) -> Image.Image:
+    """A busier stand-in for an ad screenshot, of its own size: header, picture, text lines, buttons."""
+    import random
+
+    rnd = random.Random(1000 + n)  # fixed seeds: the committed files are what matters
+    width, height = ((640, 480), (480, 800), (720, 720), (800, 450), (540, 960))[n % 5]
+    def color():
+        return tuple(rnd.randint(0, 255) for _ in range(3))
+    im = Image.new("RGB", (width, height), color())
+    draw = ImageDraw.Draw(im)
+    for y in range(0, height, 4):  # a soft vertical band pattern, as ad art often has
+        shade = color() if rnd.random() < 0.05 else None
+        if shade:
+            draw.rectangle((0, y, width, y + rnd.randint(8, 60)), fill=shade)
+    draw.rectangle((0, 0, width, height // 10), fill=color())  # header bar
+    for _ in range(rnd.randint(2, 4)):  # pictures
+        x0, y0 = rnd.randint(0, width - 60), rnd.randint(height // 10, height - 60)
+        draw.rectangle((x0, y0, x0 + rnd.randint(60, width // 2), y0 + rnd.randint(60, height // 3)), fill=color())
+        draw.ellipse((x0 + 10, y0 + 10, x0 + 50, y0 + 50), fill=color())
+    for _ in range(rnd.randint(6, 14)):  # lines of "text"
+        x0, y0 = rnd.randint(10, width // 2), rnd.randint(height // 8, height - 20)
+        draw.rectangle((x0, y0, x0 + rnd.randint(40, width // 2), y0 + rnd.randint(4, 10)), fill=color())
+    for _ in range(rnd.randint(1, 3)):  # buttons
+        x0, y0 = rnd.randint(0, width - 160), rnd.randint(height // 2, height - 50)
+        draw.rounded_rectangle((x0, y0, x0 + rnd.randint(90, 160), y0 + rnd.randint(30, 50)), radius=14,
+                               fill=color(), outline=color(), width=3)
+    return im
+
+
 def save(image: Image.Image, path: Path, force: bool, **kw) -> None:
     if path.exists() and not force:
         print(f"kept {path.relative_to(ROOT)} (exists; --force redraws it)")
@@ -79,18 +141,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="redraw files that already exist")
     args = parser.parse_args()
-    if not FONT.is_file():
-        print(f"error: {FONT} is missing; the kanji samples are drawn with IPA Gothic: "
-              f"apt-get install fonts-ipafont-gothic (Debian/Ubuntu), then run this again", file=sys.stderr)
-        return 1
     close = ROOT / "projects" / "close" / "master"
     save(close_icon(), close / "sources" / "close.png", args.force, optimize=True)
     for n in range(3):
         save(ad_background(n), close / "backgrounds" / f"ad{n + 1}.jpg", args.force, quality=90)
+    for n in range(5):
+        save(ad_screenshot(n), close / "backgrounds" / f"ad{n + 4}.jpg", args.force, quality=90)
+    for kind in ("plus", "info", "play", "menu", "check", "back"):
+        save(distractor_icon(kind), close / "distractors" / f"{kind}.png", args.force, optimize=True)
+    glyphs = {name: ROOT / "projects" / "kanji" / "master" / "sources" / f"{name}.png" for name in KANJI}
+    if not args.force and all(p.exists() for p in glyphs.values()):
+        print("kept the kanji glyphs (exist; --force redraws them)")
+        return 0
+    if not FONT.is_file():  # only the glyphs need the font
+        print(f"error: {FONT} is missing; the kanji samples are drawn with IPA Gothic: "
+              f"apt-get install fonts-ipafont-gothic (Debian/Ubuntu), then run this again", file=sys.stderr)
+        return 1
     font = ImageFont.truetype(str(FONT), size=30 * SUPER)
     for name, char in KANJI.items():
-        save(kanji_glyph(char, font), ROOT / "projects" / "kanji" / "master" / "sources" / f"{name}.png",
-             args.force, optimize=True)
+        save(kanji_glyph(char, font), glyphs[name], args.force, optimize=True)
     return 0
 
 

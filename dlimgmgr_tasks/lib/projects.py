@@ -22,7 +22,6 @@ def load_yaml(text: str):
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")  # no leading "-": a name is also a remote argument
 RESERVED = {"common"}
 IMAGE_EXTS = pairs.IMAGE_EXTS
-PLACEMENTS = ("top-left", "top-right", "random", "grid")
 
 
 def check_name(name: str) -> str:
@@ -126,12 +125,9 @@ def _validate(path: Path, data) -> dict:
         value = data.setdefault(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise UserError(f"{path}: '{key}' must be a whole number >= 0 (got {value!r})")
-    compose = data.setdefault("compose", {}) or {}
-    if not isinstance(compose, dict):
+    # compose: is validated where it is used (lib/compose/config.py), with every key's fix.
+    if not isinstance(data.setdefault("compose", {}) or {}, dict):
         raise UserError(f"{path}: 'compose' must be a mapping")
-    placement = compose.get("placement", "top-left")
-    if placement not in PLACEMENTS:
-        raise UserError(f"{path}: compose.placement {placement!r} is not one of {', '.join(PLACEMENTS)}")
     return data
 
 
