@@ -1,4 +1,5 @@
-"""Glue shared by the task modules: config lookup with CLI > config > default, and error mapping.
+"""Glue shared by the task modules: the Workspace from Invoke's context (CLI > config > default),
+the task decorator (one flag vocabulary, one-line errors), the --dry switch.
 
 Nothing here does work; it turns Invoke's context into plain values for the library.
 """
@@ -7,7 +8,6 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from pathlib import Path
 
 import invoke
 from invoke import Exit
@@ -40,31 +40,9 @@ def cfg(c) -> dict:
     return c.config.dlimgmgr
 
 
-def root(c) -> Path:
-    return Path(cfg(c).root)
-
-
 def pick(value, default):
     """CLI beats config: flags default to None so an explicit value always wins."""
     return default if value is None else value
-
-
-def profile(c, name: str | None = None):
-    return workspace(c, name).profile
-
-
-def hosts_file(c) -> Path:
-    return workspace(c).hosts_path
-
-
-def hosts(c):
-    """The validated hosts file (lib.hosts.HostsFile); the secrets file is looked up beside it."""
-    return workspace(c).hosts
-
-
-def jobs(c, value: int | None) -> int:
-    n = int(pick(value, cfg(c).jobs) or 0)
-    return n if n > 0 else (os.cpu_count() or 1)
 
 
 # One vocabulary of flags for every task: the same option has the same short flag and type
@@ -95,9 +73,9 @@ class DlTask(invoke.Task):
 def task(*args, **kwargs):
     """@task for this collection: DlTask flags, and UserError/OSError mapped to one line, exit 1."""
     kwargs.setdefault("klass", DlTask)
-    if len(args) == 1 and callable(args[0]) and not kwargs.get("help"):
-        return invoke.task(user_errors(args[0]), klass=DlTask)
-    return lambda fn: invoke.task(**kwargs)(user_errors(fn))
+    if len(args) == 1 and callable(args[0]):  # bare @settings.task
+        return invoke.task(user_errors(args[0]), **kwargs)
+    return lambda fn: invoke.task(*args, **kwargs)(user_errors(fn))
 
 
 def is_dry(c) -> bool:
@@ -125,9 +103,11 @@ def user_errors(fn):
             # A full disk, a read-only folder, a permission: one line naming the path, no traceback.
             where = exc.filename or "a file"
             raise Exit(f"error: {where}: {exc.strerror or exc}; free space or fix the permissions, then run "
-                       f"it again (the previous state was left in place)", code=1) from None
+                       f"it again", code=1) from None
         except KeyboardInterrupt:
-            raise Exit("interrupted; the previous state was left in place", code=130) from None
+            # No claim about what is in place: builds, mixes and deploys swap whole or not at all,
+            # a pull takes file by file; running it again finishes the job either way.
+            raise Exit("interrupted (Ctrl-C); run it again to finish", code=130) from None
     return wrapper
 
 
