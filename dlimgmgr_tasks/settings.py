@@ -55,8 +55,26 @@ FLAG_KINDS = {"jobs": int, "limit": int, "seed": int, "port": int, "timeout": fl
               "val": float, "test": float, "negatives": bool}
 
 
+class DlArgument(invoke.Argument):
+    """A flag whose value is checked against its type with one line (exit 1), not a traceback."""
+
+    def set_value(self, value, cast: bool = True) -> None:
+        try:
+            super().set_value(value, cast)
+        except (TypeError, ValueError):
+            what = {int: "a whole number", float: "a number"}.get(self.kind, f"a {self.kind.__name__}")
+            raise invoke.ParseError(f"error: --{self.name.replace('_', '-')} must be {what} "
+                                    f"(got {value!r})") from None
+
+
 class DlTask(invoke.Task):
     """An Invoke task whose flags take their short name and type from the tables above."""
+
+    def get_arguments(self, ignore_unknown_help=None):
+        args = super().get_arguments(ignore_unknown_help)
+        for arg in args:
+            arg.__class__ = DlArgument  # same state, checked casting
+        return args
 
     def arg_opts(self, name, default, taken_names):
         opts = super().arg_opts(name, default, taken_names)
