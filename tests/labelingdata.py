@@ -45,6 +45,27 @@ def cvat_xml(filename: str, objects) -> bytes:
             f"  <segmented>0</segmented>\n{objs}</annotation>\n").encode()
 
 
+def label_studio_xml(filename: str, objects, annotator: str = "person@example.com", width=400, height=400) -> bytes:
+    """Label Studio's VOC export (its converter's convert_to_voc): minidom, no indent, an owner
+    named "Label Studio", and each box as int(x% * W), x + int(w% * W): the 0-based left/top edge
+    and the exclusive right/bottom edge. `objects` are (name, x0, y0, x1, y1) in those edges."""
+    objs = "".join(
+        f"<object>\n<name>{n}</name>\n<pose>Unspecified</pose>\n<truncated>0</truncated>\n"
+        f"<difficult>0</difficult>\n<bndbox>\n<xmin>{x0}</xmin>\n<ymin>{y0}</ymin>\n<xmax>{x1}</xmax>\n"
+        f"<ymax>{y1}</ymax>\n</bndbox>\n</object>\n" for n, x0, y0, x1, y1 in objects)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<annotation>\n<folder>images</folder>\n'
+            f"<filename>{filename}</filename>\n<source>\n<database>MyDatabase</database>\n"
+            "<annotation>COCO2017</annotation>\n<image>flickr</image>\n<flickrid>NULL</flickrid>\n"
+            f"<annotator>{annotator}</annotator>\n</source>\n<owner>\n<flickrid>NULL</flickrid>\n"
+            f"<name>Label Studio</name>\n</owner>\n<size>\n<width>{width}</width>\n<height>{height}</height>\n"
+            f"<depth>3</depth>\n</size>\n<segmented>0</segmented>\n{objs}</annotation>\n").encode()
+
+
+def as_label_studio_edges(objects) -> list[tuple]:
+    """Our 1-based inclusive boxes as Label Studio's export writes them (0-based edges)."""
+    return [(n, x0 - 1, y0 - 1, x1, y1) for n, x0, y0, x1, y1 in objects]
+
+
 def boxes(xml) -> list[tuple]:
     """(name, xmin, ymin, xmax, ymax) per object of an XML file (a path) or its bytes."""
     ann = voc.parse(xml) if isinstance(xml, bytes) else voc.read(xml)

@@ -1,7 +1,9 @@
 """What the labeling side holds for a project, and which carrier each XML there belongs to.
 
 The listing is the host's one listing command (`Host.sha256s`); which files count is decided
-here: images, XMLs (exports may sit in Annotations/ or one level deeper) and the class list.
+here: images and the class list near the top, XMLs at any depth (an export unpacked in a folder
+of its own), and the files pull cannot take (a YOLO `.txt`, a JSON export), so that each of those
+gets a warning instead of being skipped in silence.
 """
 from __future__ import annotations
 
@@ -12,10 +14,17 @@ from ..projects import Project
 from .record import REMOTE_SUFFIX
 
 CLASSES_FILE = "predefined_classes.txt"  # LabelImg's class list: `labelImg DIR DIR/predefined_classes.txt`
-# Label Studio prefixes uploaded file names with 8 hex digits: "1a2b3c4d-close_c000.xml".
-LABEL_STUDIO = re.compile(r"[0-9a-f]{8}-(.+)")
-COUNTED = (".xml", ".jpg", ".jpeg", ".png")
-MAX_DEPTH = 3   # the folder itself, a subfolder (Annotations/), one more
+# Label Studio prefixes a file's name with 8 hex digits: "1a2b3c4d-close_c000.xml" for an
+# uploaded image, "1a2b3c4d__close_c000.xml" for one of its Local Files storage.
+LABEL_STUDIO = re.compile(r"[0-9a-f]{8}(?:-|__)(.+)")
+IMAGES = (".jpg", ".jpeg", ".png")
+MAX_DEPTH = 3   # images and the class list: the folder itself, a subfolder, one more
+# Files a person may leave there that pull cannot take, and what to do instead.
+FOREIGN = {
+    ".txt": "YOLO labels or class list, not Pascal VOC; in LabelImg switch its format button to PascalVOC "
+            "and save again (or export Pascal VOC), then pull",
+    ".json": "a JSON export, not Pascal VOC; export Pascal VOC (Annotations/*.xml) instead, then pull",
+}
 
 
 def labeling_master(host, name: str) -> str:
@@ -29,9 +38,12 @@ def place(host, path: str) -> str:
 
 
 def counts(path: str) -> bool:
-    """Whether a labeling-side file takes part: an image, an XML or the class list, not too deep."""
+    """Whether a labeling-side file takes part: an XML or a foreign label file anywhere, an image or
+    the class list near the top."""
     base = posixpath.basename(path)
-    return path.count("/") < MAX_DEPTH and (base.lower().endswith(COUNTED) or base == CLASSES_FILE)
+    if base == CLASSES_FILE or base.lower().endswith(IMAGES):
+        return path.count("/") < MAX_DEPTH
+    return base.lower().endswith((".xml", *FOREIGN))
 
 
 def labeling_listing(host, folder: str) -> dict[str, str] | None:
@@ -54,19 +66,24 @@ def stem_of(path: str, stems) -> str | None:
     return m.group(1) if m and m.group(1) in stems else None
 
 
-def candidates(listing: dict[str, str], stems) -> tuple[dict[str, list[str]], list[str]]:
-    """XML paths there by carrier stem (top-level first), and the XML paths matching no carrier."""
+def candidates(listing: dict[str, str], stems) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """XML paths there by carrier stem (top-level first), and (path, why) for each file there that
+    pull cannot take: an XML matching no carrier, a YOLO `.txt`, a JSON export."""
     by_stem: dict[str, list[str]] = {}
-    ignored = []
+    untaken = []
     for path in sorted(listing, key=lambda p: (p.count("/"), p)):
-        if not path.lower().endswith(".xml") or path.endswith(REMOTE_SUFFIX):
+        suffix = posixpath.splitext(path)[1].lower()
+        if suffix in FOREIGN and path != CLASSES_FILE:
+            untaken.append((path, FOREIGN[suffix]))
+        if suffix != ".xml" or path.endswith(REMOTE_SUFFIX):
             continue
         stem = stem_of(path, stems)
         if stem is None:
-            ignored.append(path)
+            untaken.append((path, "matches no carrier in master/ (by its name); rename it after its "
+                                  "carrier's stem or delete it"))
         else:
             by_stem.setdefault(stem, []).append(path)
-    return by_stem, ignored
+    return by_stem, untaken
 
 
 def classes_text(project: Project) -> bytes:

@@ -17,8 +17,12 @@ from ..files import atomic_write
 from ..hashing import sha256_bytes
 from ..projects import Project
 from .changes import changes_text, describe_changes
+from .exports import in_our_convention
 from .listing import candidates, labeling_listing, labeling_master, place
 from .record import file_sha, read_record, remote_copy, write_record
+
+
+MAX_WARNINGS = 50   # one line per file pull cannot take, up to this many
 
 
 @dataclass
@@ -30,7 +34,7 @@ class PullResult:
     refused: list[str] = field(default_factory=list)        # problem lines, naming the file
     refused_files: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)        # XMLs there that match no carrier
+    untaken: list[tuple[str, str]] = field(default_factory=list)   # (file there, why pull can't take it)
 
     @property
     def ok(self) -> bool:
@@ -45,9 +49,10 @@ class PullResult:
         out += [f"{self.project}: {line}" for line in self.confirmed]
         out += [f"{self.project}: conflict: {line}" for line in self.conflicts]
         out += [f"{self.project}: refused: {line}" for line in self.refused]
-        if self.ignored:
-            shown = ", ".join(self.ignored[:5]) + (f" and {len(self.ignored) - 5} more" if len(self.ignored) > 5 else "")
-            out.append(f"{self.project}: ignored {len(self.ignored)} XML(s) there that match no carrier: {shown}")
+        out += [f"{self.project}: warning: {self.source}/{path}: {why}" for path, why in self.untaken[:MAX_WARNINGS]]
+        if len(self.untaken) > MAX_WARNINGS:
+            out.append(f"{self.project}: warning: {len(self.untaken) - MAX_WARNINGS} more file(s) there "
+                       f"that pull cannot take (see {self.source})")
         if not self.changed:
             out.append(f"{self.project}: no changes on the labeling side ({self.source}); nothing taken")
         else:
@@ -68,10 +73,11 @@ class Found:
 
 def normalise(data: bytes, image: Path) -> voc.Annotation:
     """A valid labeling-side annotation as we write it: our filename/folder, the image's real size,
-    integer 1-based coordinates inside the image, every field."""
+    integer 1-based coordinates inside the image, every field (a Label Studio export's 0-based
+    edges mapped, see exports.py)."""
     from PIL import Image
 
-    ann = voc.parse(data)
+    ann = in_our_convention(voc.parse(data), data)
     with Image.open(image) as im:
         (width, height), bands = im.size, len(im.getbands())
     objects = [o.as_ints(width, height) for o in ann.objects]
@@ -89,7 +95,7 @@ def pull(project: Project, host) -> PullResult:
                         f"inv imglabeling.push {project.name}")
     images = {p.stem: p for p in project.carrier_images()}
     record = read_record(project)
-    cands, result.ignored = candidates(listing, images)
+    cands, result.untaken = candidates(listing, images)
     wanted = {}
     for stem, paths in cands.items():
         seen = record.get(stem, {}).get("remote", {})
