@@ -79,3 +79,16 @@ def test_a_failed_mix_leaves_no_temporary_files(mixed_once):
     run_mix(repo, "--name", "ds", check=False)
     left = sorted(p.name for p in (repo.path / "dist").iterdir())
     assert left == [".ds.lock", "ds.manifest.json", "ds.tar.gz"]  # the per-name lock stays, empty
+
+
+def test_a_split_asked_for_that_gets_no_image_is_warned_about(repo):
+    from mixdata import make_build
+    make_build(repo.path, "solo", ["cat"], 1)
+    out = repo.inv("mix", *PROFILE, "--projects", "solo", "--name", "one", check=True).stdout
+    warning = next(ln for ln in out.splitlines() if ln.startswith("warning: val"))
+    assert "0.2 of 1 image(s) rounds to none" in warning and "--val 0" in warning
+
+
+def test_a_mix_whose_splits_all_got_images_has_no_split_warning(mixed_once):
+    repo, _ = mixed_once
+    assert "has no image" not in run_mix(repo, "--name", "ds").stdout

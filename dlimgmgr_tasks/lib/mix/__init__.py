@@ -45,6 +45,7 @@ class MixResult:
     seconds: float
     unused_remaps: list = field(default_factory=list)
     negatives_left_out: int = 0
+    ratios: tuple = ()
 
     def summary(self) -> str:
         splits = ", ".join(f"{s} {n}" for s, n in self.counts["images"].items() if n)
@@ -55,6 +56,7 @@ class MixResult:
         if self.negatives_left_out:
             lines.append(f"left out {self.negatives_left_out} image(s) with no object (the ssd.pytorch family "
                          f"cannot train on them); --negatives keeps them")
+        lines += split.empty_split_warnings(self.ratios, self.counts["images"])
         for pair in self.unused_remaps:
             lines.append(f"note: remap {pair} matched no class of the mixed projects")
         return "\n".join(lines)
@@ -227,4 +229,5 @@ def _mix_locked(ws, name, loaded, classes, rows, ratios, seed, remap, jobs, form
         tmp_manifest.unlink(missing_ok=True)
     used = {c for p in loaded for c in p.classes}
     return MixResult(name, archive, manifest_path, sha256, size, classes, counts, time.perf_counter() - started,
-                     [f"{old}={new}" for old, new in sorted(remap.items()) if old not in used], len(left_out))
+                     [f"{old}={new}" for old, new in sorted(remap.items()) if old not in used], len(left_out),
+                     ratios)

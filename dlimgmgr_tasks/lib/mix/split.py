@@ -47,3 +47,12 @@ def assign(project: str, ids: list[str], ratios, seed: int, test_only: bool = Fa
         split_of.update((stem, split) for stem in shuffled[start:start + n])
         start += n
     return split_of
+
+
+def empty_split_warnings(ratios, images: dict) -> list[str]:
+    """A warning for each split asked for (ratio above 0) that got no image: too few images to share
+    out (a trainer's val loader fails on an empty list)."""
+    total = sum(images.values())
+    return [f"warning: {name} has no image: {ratio:g} of {total} image(s) rounds to none; build more images "
+            f"(project.yaml count) or set --{name} 0" for name, ratio in zip(SPLITS, ratios)
+            if ratio > 0 and not images.get(name)]
