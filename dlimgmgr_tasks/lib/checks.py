@@ -4,9 +4,12 @@ a person must fix, with the same codes wherever it runs (check, mix, labeling pu
 `check_data` / `check_file` check one annotation; `check_folder_pairs` a folder read by the pair
 scanner (lib/pairs); `check_projects` a workspace's projects (master carriers and builds).
 
-Fast on thousands of files: an image is opened once, Pillow reads only its header (for the size)
-and the last bytes are looked at for a cheap truncation check; nothing is decoded. The XML is
-parsed by `voc.parse` (entity declarations refused, so an expansion bomb costs nothing).
+Fast on thousands of files: a built image is opened once and only its header is read (lib/images:
+size, bomb, EXIF orientation, a cheap truncation check), nothing is decoded. A master carrier or
+source, which a person provides and a build decodes, is decoded once as well (images.verify), so a
+JPEG cut and closed with an end marker is refused too. The XML is parsed by `voc.parse` (entity
+declarations refused, so an expansion bomb costs nothing). A build checks its masters with
+`master_problems`, the very function `inv dlimgmgr.check` uses (`refuse_bad_masters`).
 
 Lenient where real labelling tools differ (float coordinates from CVAT, `xmin 0`, a BOM,
 `depth` 1 on an RGB image, an absolute `<path>`, extra tags); strict on what breaks a trainer.
@@ -17,14 +20,10 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import pairs
+from . import images, pairs
 from . import projects as projects_lib
 from . import voc
 from .errors import UserError
-
-# How far from the end an end-of-image marker may sit (some writers pad after it).
-TAIL_BYTES = 1024
-JPEG_FORMATS = ("JPEG", "MPO")  # Pillow names camera JPEGs with extra frames "MPO"
 
 
 @dataclass(frozen=True)
@@ -56,33 +55,16 @@ def display_path(path, root) -> str:
 # --- images ---------------------------------------------------------------------------------
 
 def image_size(path) -> tuple[int, int]:
-    """(width, height) from the image header, after a cheap truncation check.
+    """(width, height) from the image header, after the cheap refusals (lib/images.header).
 
-    Raises ValueError with a short reason when the file is missing, unreadable or cut short.
+    Raises ValueError (images.ImageProblem) with a short reason when the file is missing,
+    unreadable, cut short, a decompression bomb or not upright.
     """
-    from PIL import Image
+    return images.header(path).size
 
-    try:
-        f = open(path, "rb")
-    except OSError as exc:
-        raise ValueError(f"cannot be opened ({exc.strerror})") from None
-    with f:
-        try:
-            with Image.open(f) as im:  # lazy: reads the header only
-                size, fmt = im.size, im.format
-        except Exception as exc:  # Pillow raises many types for a damaged file; all mean "unreadable"
-            raise ValueError(f"is not a readable image ({type(exc).__name__})") from None
-        f.seek(0, os.SEEK_END)
-        end = f.tell()
-        f.seek(max(0, end - TAIL_BYTES))
-        tail = f.read()
-    if fmt in JPEG_FORMATS and b"\xff\xd9" not in tail:
-        raise ValueError("is a truncated JPEG (no end-of-image marker)")
-    if fmt == "PNG" and b"IEND" not in tail:
-        raise ValueError("is a truncated PNG (no IEND chunk)")
-    if size[0] < 1 or size[1] < 1:
-        raise ValueError(f"has an empty size {size[0]}x{size[1]}")
-    return size
+
+def _image_problem(shown: str, exc: images.ImageProblem, what: str = "the image") -> Problem:
+    return Problem(shown, exc.code, f"{what} {exc}", exc.fix.replace("FILE", shown))
 
 
 # --- annotations ----------------------------------------------------------------------------
@@ -96,6 +78,7 @@ _PARSE_CODES = (
     ("not a finite number", "non-numeric", "write the coordinate as a number"),
     ("missing <size>", "missing-size", "add <size> with the image's width, height and depth (re-save it in LabelImg)"),
     ("root element", "not-voc", "this is not a Pascal VOC annotation; replace it with one"),
+    ("is not 0 or 1", "bad-flag", "write 0 or 1 (VOC's truncated and difficult are flags)"),
 )
 
 
@@ -173,6 +156,7 @@ class Rules:
     classes: tuple | None                 # None: any class name is accepted
     yaml_hint: str = "project.yaml"       # where the classes are listed, as messages name it
     rebuild_fix: str | None = None        # files a build wrote: the one fix is to build them again
+    decode: bool = False                  # decode each image in full (images.verify), not its header only
 
     def fixed(self, problems: list[Problem]) -> list[Problem]:
         if self.rebuild_fix is None:
@@ -208,15 +192,14 @@ def check_data(data: bytes, image_path, rules: Rules, xml_shown: str, image_show
     problems = []
     if image_path is not None:
         try:
-            size = image_size(image_path)
-        except ValueError as exc:
+            size = (images.verify(image_path) if rules.decode else images.header(image_path)).size
+        except images.ImageProblem as exc:
             if not os.path.exists(image_path):
                 problems.append(Problem(xml_shown, "missing-image",
                                         f"annotation whose image ({os.path.basename(image_path)}) is missing",
                                         "restore the image, or delete the annotation"))
             else:
-                problems.append(Problem(image_shown or str(image_path), "unreadable-image", f"the image {exc}",
-                                        "restore or replace the image"))
+                problems.append(_image_problem(image_shown or str(image_path), exc))
     problems += check_annotation(ann, size, rules.classes, xml_shown, rules.yaml_hint)
     return Checked(data, ann, size, rules.fixed(problems))
 
@@ -315,9 +298,9 @@ def rebuild_fix(project_name: str) -> str:
 
 
 def project_rules(project, root, build: bool = False) -> Rules:
-    """The rules for a project's master carriers (or, with `build`, for its build/)."""
+    """The rules for a project's master carriers, decoded in full (or, with `build`, for its build/)."""
     return Rules(tuple(project.classes), display_path(project.yaml_path, root),
-                 rebuild_fix(project.name) if build else None)
+                 rebuild_fix(project.name) if build else None, decode=not build)
 
 
 def check_project(project, include_build: bool = True, root=None) -> list[Problem]:
@@ -327,24 +310,45 @@ def check_project(project, include_build: bool = True, root=None) -> list[Proble
 
 def _check_project(project, include_build, root):
     root = root if root is not None else project.workspace.root
+    problems, n_xml, n_img = master_problems(project, root)
+    if include_build:
+        found = pairs.scan(project.build_dir)
+        problems += check_folder_pairs(found, display_path(project.build_dir, root),
+                                       project_rules(project, root, build=True))
+        n_xml, n_img = n_xml + found.annotations, n_img + len(found.images)
+    return problems, n_xml, n_img
+
+
+def master_problems(project, root=None) -> tuple[list[Problem], int, int]:
+    """The one check of a project's masters -- its source images, then every carrier and annotation of
+    master/ -- as (problems, annotations, images). `inv dlimgmgr.check` and the build both call it."""
+    root = root if root is not None else project.workspace.root
     problems = []
     for source in project.sources():
         try:
-            image_size(source)
-        except ValueError as exc:
-            problems.append(Problem(display_path(source, root), "unreadable-image", f"source image {exc}",
-                                    "replace it with a readable jpg/png"))
-    folders = [(project.master, project_rules(project, root))]
-    if include_build:
-        folders.append((project.build_dir, project_rules(project, root, build=True)))
-    n_xml = n_img = 0
-    for folder, rules in folders:
-        found = pairs.scan(folder)
-        problems += check_folder_pairs(
-            found, display_path(folder, root), rules,
-            f"label it (inv imglabeling.push {project.name}) or compose again (inv dataaug.compose {project.name})")
-        n_xml, n_img = n_xml + found.annotations, n_img + len(found.images)
-    return problems, n_xml, n_img
+            images.verify(source)
+        except images.ImageProblem as exc:
+            problems.append(_image_problem(display_path(source, root), exc, "source image"))
+    found = pairs.scan(project.master)
+    problems += check_folder_pairs(
+        found, display_path(project.master, root), project_rules(project, root),
+        f"label it (inv imglabeling.push {project.name}) or compose again (inv dataaug.compose {project.name})")
+    return problems, found.annotations, len(found.images)
+
+
+# Left out of a build with a warning (engine._input_warnings), not a reason to refuse it.
+BUILD_TOLERATES = ("unlabelled",)
+
+
+def refuse_bad_masters(project) -> None:
+    """A UserError in one line (the first problem and how many more) when `master_problems` finds any
+    that a build cannot tolerate; called before a build writes anything or contacts a host."""
+    found = [p for p in master_problems(project)[0] if p.code not in BUILD_TOLERATES]
+    if not found:
+        return
+    more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
+    raise UserError(f"{project.name}: the masters have {len(found)} problem(s), nothing was built: "
+                    f"{found[0].line()}{more}; list them all: inv dlimgmgr.check --project {project.name}")
 
 
 def _bad_project(ws, name: str, exc: UserError) -> Problem:

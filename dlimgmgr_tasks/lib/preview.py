@@ -11,7 +11,7 @@ import io
 import math
 from pathlib import Path
 
-from . import pairs, voc
+from . import images, pairs, voc
 from .files import atomic_write
 from .errors import UserError
 from .projects import Project
@@ -50,17 +50,16 @@ def _font(size: int):
 
 
 def _cell(image_path: Path, xml_path: Path | None, font, small):
-    """One thumbnail with boxes and labels, plus the caption's colour (red when the XML is unusable)."""
+    """One thumbnail with boxes and labels, plus the caption's colour (red when the XML is unusable).
+    An image that lib/images refuses (cut short, a bomb, not upright) is a UserError."""
     from PIL import Image, ImageDraw
 
     cell = Image.new("RGB", (THUMB, THUMB), (64, 64, 64))
     draw = ImageDraw.Draw(cell)
     try:
-        with Image.open(image_path) as im:
-            im = im.convert("RGB")
-    except (OSError, ValueError):
-        draw.text((4, 4), "unreadable image", fill=(255, 80, 80), font=small)
-        return cell, (255, 80, 80)
+        im = images.load(image_path).convert("RGB")
+    except images.ImageProblem as exc:  # as check would refuse it: a sheet must not hide it
+        raise UserError(f"{image_path}: the image {exc}; {exc.fix.replace('FILE', str(image_path))}") from None
     factor = THUMB / max(im.width, im.height)
     # Small images (64x64 profiles) are blown up with NEAREST so single pixels stay visible.
     resample = Image.Resampling.NEAREST if factor >= 2 else Image.Resampling.LANCZOS

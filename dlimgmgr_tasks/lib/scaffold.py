@@ -60,6 +60,8 @@ def source_extension(path) -> str:
     """
     from PIL import Image
 
+    from . import images
+
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path}: no such file; give the path of a jpg or png image")
@@ -70,6 +72,10 @@ def source_extension(path) -> str:
     except Exception as exc:  # Pillow raises many types for a damaged file; all mean "unreadable"
         raise UserError(f"{path}: not a readable image ({type(exc).__name__}: {exc}); "
                         f"replace it with a jpg or png") from None
+    try:
+        images.verify(path)  # what check will refuse: a JPEG cut and closed, not upright
+    except images.ImageProblem as exc:
+        raise UserError(f"{path}: the image {exc}; {exc.fix.replace('FILE', str(path))}") from None
     if fmt not in SOURCE_FORMATS:
         raise UserError(f"{path}: is a {fmt} image; convert it to png or jpg first")
     return SOURCE_FORMATS[fmt]

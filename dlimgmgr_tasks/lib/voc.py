@@ -115,6 +115,18 @@ def _number(node, what: str) -> float:
     return value
 
 
+def _flag(node, what: str) -> int:
+    """VOC's truncated/difficult: 0 or 1 (absent or empty is 0; CVAT's 0.0/1.0 read as such)."""
+    text = _text(node) or "0"
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value not in (0, 1):
+        raise VocError(f"{what} is not 0 or 1 ({text!r})")
+    return int(value)
+
+
 def parse(data: bytes) -> Annotation:
     """Parse VOC XML bytes. Entity declarations are refused (no expansion bombs)."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -142,13 +154,7 @@ def parse(data: bytes) -> Annotation:
         if not isinstance(box, dict):
             raise VocError(f"object {i} ({_text(obj.get('name')) or 'no name'}) has no <bndbox>")
         coords = [_number(box.get(k), f"object {i} {k}") for k in ("xmin", "ymin", "xmax", "ymax")]
-        flags = []
-        for key in ("truncated", "difficult"):
-            text = _text(obj.get(key)) or "0"
-            try:
-                flags.append(int(float(text)))
-            except ValueError:
-                raise VocError(f"object {i} {key} is not 0 or 1 ({text!r})") from None
+        flags = [_flag(obj.get(key), f"object {i} {key}") for key in ("truncated", "difficult")]
         objects.append(VocObject(_text(obj.get("name")), *coords,
                                  pose=_text(obj.get("pose")) or "Unspecified",
                                  truncated=flags[0], difficult=flags[1]))

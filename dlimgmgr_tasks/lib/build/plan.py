@@ -122,7 +122,7 @@ def plan(project, n_carriers: int) -> Plan:
 
 def check_inputs(project, carriers) -> None:
     """Fail in one line, before any worker or host starts, on a bad recipe, script or annotation."""
-    from .. import voc
+    from .. import checks
     from ..augment import RecipeRunner, load_script, parse_recipe
     recipe = parse_recipe(project.config.get("recipe"), str(project.yaml_path))
     if project.count > 0:
@@ -130,11 +130,7 @@ def check_inputs(project, carriers) -> None:
             load_script(script_path(project))
         else:
             RecipeRunner(recipe).check()
-    for _, xml in carriers:
-        try:
-            voc.read(xml)
-        except voc.VocError as exc:
-            raise UserError(f"{exc}; fix it (inv dlimgmgr.check) or relabel it") from None
+    checks.refuse_bad_masters(project)  # the very check `inv dlimgmgr.check` runs on masters
 
 
 # ----------------------------------------------------------------------------- items on the wire

@@ -60,7 +60,8 @@ class Sampler:
     def _decode(self, ci: int) -> Sample:
         import cv2
         path = self.carriers[ci][0]
-        bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        # The stored frame, as every reader here decodes it (lib/images; check refuses EXIF turns).
+        bgr = cv2.imread(str(path), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
         if bgr is None:
             raise UserError(f"{path}: cannot read this image; replace or remove it")
         rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)

@@ -76,14 +76,14 @@ class Backgrounds:
         return self._solid[color]
 
     def _image(self, path: Path) -> np.ndarray:
-        from PIL import Image
+        from .. import images
 
         if path not in self._decoded:
             try:
-                with Image.open(path) as im:
-                    self._decoded[path] = np.asarray(im.convert("RGB"))
-            except (OSError, ValueError) as exc:
-                raise UserError(f"{path}: not a readable background image ({exc}); replace or remove it") from None
+                self._decoded[path] = np.asarray(images.load(path).convert("RGB"))
+            except images.ImageProblem as exc:
+                raise UserError(f"{path}: the background image {exc}; "
+                                f"{exc.fix.replace('FILE', str(path))}") from None
         return self._decoded[path]
 
     def _crop(self, rng: HashRandom, path: Path) -> np.ndarray:

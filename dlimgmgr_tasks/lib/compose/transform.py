@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import images
 from ..errors import UserError
 from ..projects import Project
 
@@ -39,16 +40,14 @@ class Piece:
 
 
 def open_image(path: Path, what: str = "image"):
-    """A PIL image, RGBA when the file has transparency, else RGB; unreadable is a UserError."""
-    from PIL import Image, UnidentifiedImageError
-
+    """A PIL image, RGBA when the file has transparency, else RGB; a file lib/images refuses
+    (unreadable, cut short, a decompression bomb, not upright) is a UserError."""
     try:
-        with Image.open(path) as im:
-            im.load()
-            alpha = im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info
-            image = im.convert("RGBA" if alpha else "RGB")
-    except (OSError, UnidentifiedImageError, ValueError) as exc:
-        raise UserError(f"{path}: not a readable {what} ({exc}); replace or remove it") from None
+        im = images.load(path)
+    except images.ImageProblem as exc:
+        raise UserError(f"{path}: the {what} {exc}; {exc.fix.replace('FILE', str(path))}") from None
+    alpha = im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info
+    image = im.convert("RGBA" if alpha else "RGB")
     if alpha and not visible(np.asarray(image.getchannel("A"))).any():
         raise UserError(f"{path}: the image is fully transparent; nothing to paste")
     return image
