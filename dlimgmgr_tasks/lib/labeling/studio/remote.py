@@ -73,7 +73,11 @@ def _find(client: Client, title: str) -> dict | None:
 
 def find(client: Client, project: Project) -> Remote | None:
     """The project's Label Studio project, or None when nothing was pushed there yet."""
-    found = _find(client, title_of(project))
+    return find_title(client, title_of(project))
+
+
+def find_title(client: Client, title: str) -> Remote | None:
+    found = _find(client, title)
     return Remote(client, found["id"], found["title"]) if found else None
 
 
