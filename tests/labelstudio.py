@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, Repo, make_repo
+from labelingdata import boxes
 from dlimgmgr_tasks.lib.labeling.studio import server as studio_server
 from dlimgmgr_tasks.lib.labeling.studio.client import Client
 from dlimgmgr_tasks.lib.labeling.studio.convert import FROM_NAME, KIND, TO_NAME
@@ -118,3 +119,8 @@ def moved(item: dict, dx: int, dy: int) -> dict:
     out["value"]["x"] += dx * 100 / item["original_width"]
     out["value"]["y"] += dy * 100 / item["original_height"]
     return out
+
+
+def pixel_boxes(xml) -> list[tuple]:
+    """(name, xmin, ymin, xmax, ymax) per object of an XML file or its bytes, as whole numbers."""
+    return [(name, *map(int, edges)) for name, *edges in boxes(xml)]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from labelingdata import boxes, snapshot
-from labelstudio import Person, box, moved, named, studio_repo
+from labelingdata import snapshot
+from labelstudio import pixel_boxes, Person, box, moved, named, studio_repo
 
 NAME = "lsperson"
 
@@ -67,31 +67,31 @@ def test_an_accepted_pre_label_is_confirmed_and_its_master_kept_byte_identical(s
 
 
 def test_a_moved_box_is_reported_and_taken_to_the_pixel(scenario):
-    old = {b[0]: b for b in boxes(scenario.before["kanji_c001.xml"])}
-    new = {b[0]: b for b in boxes(scenario.master / "kanji_c001.xml")}
+    old = {b[0]: b for b in pixel_boxes(scenario.before["kanji_c001.xml"])}
+    new = {b[0]: b for b in pixel_boxes(scenario.master / "kanji_c001.xml")}
     _, x0, y0, x1, y1 = old["hi"]
     assert new["hi"] == ("hi", x0 + 5, y0 + 3, x1 + 5, y1 + 3)
     assert f"1 moved (hi {x0},{y0}-{x1},{y1} -> {x0 + 5},{y0 + 3}-{x1 + 5},{y1 + 3})" in _line(scenario, "kanji_c001.xml")
 
 
 def test_the_boxes_nobody_moved_keep_every_pixel(scenario):
-    old = [b for b in boxes(scenario.before["kanji_c001.xml"]) if b[0] != "hi"]
-    assert old == [b for b in boxes(scenario.master / "kanji_c001.xml") if b[0] != "hi"]
+    old = [b for b in pixel_boxes(scenario.before["kanji_c001.xml"]) if b[0] != "hi"]
+    assert old == [b for b in pixel_boxes(scenario.master / "kanji_c001.xml") if b[0] != "hi"]
 
 
 def test_an_added_box_is_reported_and_taken_1_based(scenario):
-    assert ("ki", 10, 10, 40, 40) in boxes(scenario.master / "kanji_c002.xml")
+    assert ("ki", 10, 10, 40, 40) in pixel_boxes(scenario.master / "kanji_c002.xml")
     assert "1 added (ki 10,10-40,40)" in _line(scenario, "kanji_c002.xml")
 
 
 def test_a_deleted_box_is_reported_and_gone(scenario):
-    assert "kawa" not in [b[0] for b in boxes(scenario.master / "kanji_c003.xml")]
+    assert "kawa" not in [b[0] for b in pixel_boxes(scenario.master / "kanji_c003.xml")]
     assert "1 removed (kawa " in _line(scenario, "kanji_c003.xml")
 
 
 def test_a_renamed_box_is_reported_and_keeps_its_place(scenario):
-    old = next(b for b in boxes(scenario.before["kanji_c004.xml"]) if b[0] == "yama")
-    assert ("hi", *old[1:]) in boxes(scenario.master / "kanji_c004.xml")
+    old = next(b for b in pixel_boxes(scenario.before["kanji_c004.xml"]) if b[0] == "yama")
+    assert ("hi", *old[1:]) in pixel_boxes(scenario.master / "kanji_c004.xml")
     assert f"1 renamed (yama -> hi at {old[1]},{old[2]}-{old[3]},{old[4]})" in _line(scenario, "kanji_c004.xml")
 
 
