@@ -11,6 +11,9 @@ import chromium
 from cdp import Browser
 from labelstudio import Person, studio_repo
 
+# The first test to use the server waits for its start (a minute or more on 2 busy cores).
+pytestmark = pytest.mark.timeout(900)
+
 NAME = "lsshot"
 
 

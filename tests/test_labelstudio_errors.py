@@ -10,6 +10,9 @@ from dlimgmgr_tasks.lib.hosts.config import load_hosts
 from dlimgmgr_tasks.lib.labeling.studio.server import free_port
 from labelstudio import TOKEN_ENV, studio_repo
 
+# The first test to use the server waits for its start (a minute or more on 2 busy cores).
+pytestmark = pytest.mark.timeout(900)
+
 SECRET = "eyJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.not-a-real-signature"
 
 
@@ -85,3 +88,10 @@ def test_the_token_comes_from_the_secrets_file_and_stays_out_of_repr(tmp_path):
 
 def test_the_default_tool_is_the_folder(tmp_path):
     assert load_hosts(_hosts(tmp_path, {})).one("imglabeling").tool == "folder"
+
+
+def test_dry_push_names_the_label_studio_project_and_contacts_nothing(repo):
+    dead = f"http://127.0.0.1:{free_port()}"
+    repo.write_hosts({"imglabeling": {"host": "local", "tool": "labelstudio", "url": dead, "token_env": TOKEN_ENV}})
+    out = repo.inv("--dry", "imglabeling.push", "close", check=True).stdout
+    assert f"Label Studio {dead}, project 'dlimgmgr close'" in out

@@ -14,6 +14,9 @@ import pytest
 from labelingdata import snapshot
 from labelstudio import pixel_boxes, Person, box, moved, named, studio_repo
 
+# The first test to use the server waits for its start (a minute or more on 2 busy cores).
+pytestmark = pytest.mark.timeout(900)
+
 NAME = "lsperson"
 
 

@@ -15,6 +15,9 @@ from dlimgmgr_tasks.lib import voc
 from labelingdata import snapshot
 from labelstudio import Person, box, moved, named, studio_repo
 
+# The first test to use the server waits for its start (a minute or more on 2 busy cores).
+pytestmark = pytest.mark.timeout(900)
+
 NAME = "lsrefuse"
 
 

@@ -5,11 +5,16 @@ that push sends the pre-label again; the person accepts the prediction as it is;
 """
 from __future__ import annotations
 
+import pytest
+
 from dataclasses import replace
 
 from dlimgmgr_tasks.lib import voc
 
 from labelstudio import pixel_boxes, Person, studio_repo
+
+# The first test to use the server waits for its start (a minute or more on 2 busy cores).
+pytestmark = pytest.mark.timeout(900)
 
 NAME = "lstrips"
 STEM = "kanji_c006"
