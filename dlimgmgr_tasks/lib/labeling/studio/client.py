@@ -137,5 +137,5 @@ def _detail(exc: urllib.error.HTTPError) -> str:
         body = json.loads(exc.read() or b"{}")
     except (ValueError, OSError):
         return ""
-    text = body.get("detail") or body.get("validation_errors") or "" if isinstance(body, dict) else ""
+    text = (body.get("detail") or body.get("validation_errors") or "") if isinstance(body, dict) else ""
     return " ".join(str(text).split())[:200]

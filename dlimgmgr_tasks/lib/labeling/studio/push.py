@@ -84,9 +84,9 @@ def _plan(project: Project, image: Path, entry: dict, task: dict | None, result:
         result.held.append((stem, f"a person's annotation of task {task['id']} there was not taken yet; "
                                   f"take it first: inv imglabeling.pull {project.name}"))
         return None
-    if task is None or entry.get("image") != file_sha(image) or studio.get("task") != task["id"]:
-        return "upload" if task is None or entry.get("image") != file_sha(image) else "predict"
-    if entry.get("xml") != file_sha(image.with_suffix(".xml")):
+    if task is None or entry.get("image") != file_sha(image):
+        return "upload"
+    if studio.get("task") != task["id"] or entry.get("xml") != file_sha(image.with_suffix(".xml")):
         return "predict"
     result.in_sync += 1
     return None

@@ -40,8 +40,7 @@ class Server:
 
     def cookies(self) -> dict[str, str]:
         """The session's cookies (for a browser that should be logged in too)."""
-        jar = next(h.cookiejar for h in self.opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor))
-        return {c.name: c.value for c in jar}
+        return {c.name: c.value for c in _jar(self.opener)}
 
     def stop(self) -> None:
         """End the server and its children (its own process group), by PID."""
@@ -111,6 +110,10 @@ def _wait(server: Server, timeout: float) -> None:
     raise TimeoutError(f"label-studio did not answer on {server.url} within {timeout:.0f} s; see {server.log}")
 
 
+def _jar(opener) -> http.cookiejar.CookieJar:
+    return next(h.cookiejar for h in opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor))
+
+
 def _csrf(opener, url: str) -> str:
     with opener.open(url, timeout=30) as r:
         page = r.read().decode("utf-8", "replace")
@@ -129,16 +132,14 @@ def _login(server: Server):
     req = urllib.request.Request(login, data=form, headers={"Referer": login})
     with opener.open(req, timeout=60) as r:
         r.read()
-    jar = next(h.cookiejar for h in opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor))
-    if not any(c.name == "sessionid" for c in jar):
+    if not any(c.name == "sessionid" for c in _jar(opener)):
         raise RuntimeError(f"could not log in to {server.url} as {server.email}; see {server.log}")
     return opener
 
 
 def _personal_token(server: Server) -> str:
     """Create a personal access token (a JWT refresh token) through the session, as the UI does."""
-    jar = next(h.cookiejar for h in server.opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor))
-    csrf = next((c.value for c in jar if c.name == "csrftoken"), "")
+    csrf = next((c.value for c in _jar(server.opener) if c.name == "csrftoken"), "")
     req = urllib.request.Request(server.url + "/api/token/", data=b"{}", method="POST",
                                  headers={"Content-Type": "application/json", "X-CSRFToken": csrf,
                                           "Referer": server.url + "/user/account"})
