@@ -4,24 +4,31 @@ from invoke import Collection, Exit
 from . import settings
 
 
+def _tool(ws):
+    """The labeling tool the imglabeling role names (hosts.yaml `tool`): the one place that tells them apart."""
+    entry = ws.hosts.one("imglabeling")
+    if entry.tool == "labelstudio":
+        from .lib.labeling.studio import Studio
+        return Studio(entry)
+    from .lib.labeling.tool import Folder
+    return Folder(ws)
+
+
 @settings.task(help={"name": "the project (projects/NAME)"})
 def push(c, name):
     """Send a project's carriers and pre-label XML to the imglabeling host (only what changed).
 
     They land in the role's target_home/projects/NAME/master/ with a predefined_classes.txt, ready
     for `labelImg DIR DIR/predefined_classes.txt`. An XML changed there and not pulled yet is
-    never overwritten (pull first).
+    never overwritten (pull first). With `tool: labelstudio`: one Label Studio project per project,
+    changed carriers uploaded, pre-labels sent as predictions.
     """
-    from .lib import labeling
-
     if settings.is_dry(c):
         from .lib import plans
         return settings.show_plan(plans.push(settings.workspace(c), name))
     ws = settings.workspace(c)
     project = ws.project(name)
-    with ws.host("imglabeling") as host:
-        result = labeling.push(project, host)
-    print("\n".join(result.lines()))
+    print("\n".join(_tool(ws).push(project).lines()))
 
 
 @settings.task(help={"name": "the project (projects/NAME)"})
@@ -31,17 +38,15 @@ def pull(c, name):
     Takes LabelImg files and CVAT / Label Studio Pascal VOC exports (also under Annotations/),
     normalised to integer coordinates. A broken file is reported and not taken; when the master
     changed here too, the labeling side's version is kept beside it as STEM.remote.xml. Exit 1
-    when anything was refused or is in conflict.
+    when anything was refused or is in conflict. With `tool: labelstudio`: each task's latest
+    submitted annotation, through the API.
     """
-    from .lib import labeling
-
     if settings.is_dry(c):
         from .lib import plans
         return settings.show_plan(plans.pull(settings.workspace(c), name))
     ws = settings.workspace(c)
     project = ws.project(name)
-    with ws.host("imglabeling") as host:
-        result = labeling.pull(project, host)
+    result = _tool(ws).pull(project)
     print("\n".join(result.lines()))
     if not result.ok:
         raise Exit(f"error: {name}: {len(result.refused_files)} file(s) refused, {len(result.conflicts)} conflict(s); "
@@ -50,11 +55,14 @@ def pull(c, name):
 
 @settings.task(iterable=["project"], help={"project": "only this project (repeat for several; default: all)"})
 def status(c, project=None):
-    """Per project: carriers, pre-labelled only, checked by a person, changed since push, conflicts."""
-    from .lib import labeling
+    """Per project: carriers, pre-labelled only, checked by a person, changed since push, conflicts.
 
-    rows = [labeling.HEADER] + [s.row() for s in labeling.status(settings.workspace(c).projects(project))]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(labeling.HEADER))]
+    With `tool: labelstudio`: tasks, annotated, pre-label only, changed since push, conflicts, and
+    who submitted the latest annotation and when."""
+    ws = settings.workspace(c)
+    tool = _tool(ws)
+    rows = [tool.header] + tool.status(ws.projects(project))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(tool.header))]
     for r in rows:
         print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
 

@@ -84,3 +84,5 @@ def make_repo(tmp_path: Path) -> Repo:
 
 # A real sshd on 127.0.0.2-4 for the SSH tests (tests/conftest_ssh.py, tests/sshd.py).
 from conftest_ssh import password_user, ssh_entry, ssh_repo, sshd  # noqa: E402,F401
+# A real Label Studio on 127.0.0.1, started once per session (tests/labelstudio.py).
+from labelstudio import label_studio  # noqa: E402,F401

@@ -51,14 +51,21 @@ def push(ws, name: str) -> list[str]:
     project = ws.project(name)
     host = ws.hosts.one("imglabeling")
     return [f"would send the carriers of {name} that differ ({len(project.carrier_images())} carrier(s) in "
-            f"{_rel(ws, project.master)}) to {host.label}: {host.path('projects', name, 'master')}"]
+            f"{_rel(ws, project.master)}) to {_labeling_target(host, name)}"]
+
+
+def _labeling_target(host, name: str) -> str:
+    if host.tool == "labelstudio":
+        return f"{host.label} Label Studio {host.url}, project 'dlimgmgr {name}'"
+    return f"{host.label}: {host.path('projects', name, 'master')}"
 
 
 def pull(ws, name: str) -> list[str]:
     project = ws.project(name)
     host = ws.hosts.one("imglabeling")
-    return [f"would fetch the XML changed on {host.label} ({host.path('projects', name, 'master')}) and "
-            f"take each valid one into {_rel(ws, project.master)}"]
+    where = (_labeling_target(host, name) if host.tool == "labelstudio"
+             else f"{host.label} ({host.path('projects', name, 'master')})")
+    return [f"would fetch the XML changed on {where} and take each valid one into {_rel(ws, project.master)}"]
 
 
 def mix(ws, name: str, projects: list[str]) -> list[str]:

@@ -21,10 +21,13 @@ from ..projects import load_yaml
 ROLES = ("dataaug", "imglabeling", "pytorch")
 LOCAL = "local"
 KEYS = {"host", "port", "user", "key_file", "password_env", "target_home", "python", "dataset_dir",
-        "train_command", "jobs", "timeout", "layout"}
+        "train_command", "jobs", "timeout", "layout", "tool", "url", "token_env"}
 # How the pytorch role lays a deployed dataset out: `plain` (dataset_dir is the dataset) or
 # `vocdevkit` (dataset_dir/VOCdevkit/VOC2012, VOC2007 with a test split: torchvision's VOCDetection).
 LAYOUTS = ("plain", "vocdevkit")
+# What a person labels with on the imglabeling role: a folder opened in LabelImg/CVAT, or Label
+# Studio over its HTTP API (`url`, and a personal access token from `token_env`).
+TOOLS = ("folder", "labelstudio")
 # Seconds to wait for a host that stopped answering: TCP connect, SSH greeting, login, channel
 # open, and any read, write or exit status (a link that freezes is noticed within this).
 DEFAULT_TIMEOUT = 30.0
@@ -52,7 +55,11 @@ class HostConfig:
     timeout: float = DEFAULT_TIMEOUT
     layout: str = "plain"
     index: int = 0                  # position in a list role (dataaug)
+    tool: str = "folder"            # imglabeling: "folder" or "labelstudio"
+    url: str | None = None          # labelstudio: the server, http(s)://HOST:PORT
+    token_env: str | None = None    # labelstudio: the variable (or secrets key) holding the access token
     password: str | None = field(default=None, repr=False, compare=False)
+    token: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_local(self) -> bool:
@@ -165,7 +172,8 @@ def _number(path: Path, where: str, raw: dict, key: str, kind, low, high=None, d
 
 
 def _strings(path: Path, where: str, raw: dict) -> None:
-    for key in ("user", "key_file", "password_env", "target_home", "python", "dataset_dir", "train_command"):
+    for key in ("user", "key_file", "password_env", "target_home", "python", "dataset_dir", "train_command",
+                "tool", "url", "token_env"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise UserError(f"{path}: {where}: {key} must be a string")
     for key in NO_DASH:
@@ -182,6 +190,9 @@ def _check_raw(path: Path, where: str, raw, secrets_path: Path) -> dict:
         raw = {"host": raw}
     if not isinstance(raw, dict):
         raise UserError(f"{path}: {where} must be a mapping like {{host: local}}")
+    if "token" in raw:
+        raise UserError(f"{path}: {where} has a token: tokens never go in hosts.yaml; remove it and set "
+                        f"token_env: SOME_VAR (export SOME_VAR, or put SOME_VAR: ... in {secrets_path.name}, mode 0600)")
     if "password" in raw:
         raise UserError(f"{path}: {where} has a password: passwords never go in hosts.yaml; remove it and set "
                         f"password_env: SOME_VAR (export SOME_VAR, or put SOME_VAR: ... in {secrets_path.name}, mode 0600)")
@@ -222,7 +233,27 @@ def _host(path: Path, role: str, index: int, where: str, raw, base: Path, secret
     return HostConfig(role=role, host=host, target_home=home, port=port, user=raw.get("user"),
                 key_file=_local(key_file, base) if key_file else None, password_env=env,
                 python=raw.get("python"), dataset_dir=dataset_dir, train_command=raw.get("train_command"),
-                jobs=jobs, timeout=timeout, layout=layout, index=index, password=password)
+                jobs=jobs, timeout=timeout, layout=layout, index=index, password=password,
+                **_tool(path, role, where, raw, secrets))
+
+
+def _tool(path: Path, role: str, where: str, raw: dict, secrets: dict) -> dict:
+    """The labeling tool keys (tool, url, token_env and the token they name), checked."""
+    tool = raw.get("tool", "folder")
+    if tool not in TOOLS or (tool != "folder" and role != "imglabeling"):
+        raise UserError(f"{path}: {where}: tool {tool!r} is not one of {', '.join(TOOLS)}"
+                        + ("" if role == "imglabeling" else " (only roles.imglabeling has a tool)"))
+    url, env = raw.get("url"), raw.get("token_env")
+    if tool == "folder":
+        return {}
+    if not url or not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
+        raise UserError(f"{path}: {where}: url must be the Label Studio server as http(s)://HOST:PORT, "
+                        f"not {url!r}")
+    if not env:
+        raise UserError(f"{path}: {where}: tool labelstudio needs token_env: SOME_VAR naming the variable "
+                        f"(or secrets file key) that holds your Label Studio personal access token")
+    token = os.environ.get(env) or secrets.get(env)
+    return {"tool": tool, "url": url.rstrip("/"), "token_env": env, "token": token}
 
 
 def load_hosts(path, root=None, secrets_path=None) -> HostsFile:

@@ -1,0 +1,38 @@
+"""Label Studio as the imglabeling tool (hosts.yaml `tool: labelstudio`, `url`, `token_env`).
+
+  client.py   a small HTTP client (urllib): token exchange, timeouts, one-line errors naming the URL
+  config.py   the labeling config made from a project's classes
+  convert.py  VOC pixel boxes <-> Label Studio percent results, exact to the pixel
+  remote.py   the Label Studio project of a dlimgmgr project, and its tasks by carrier stem
+  push.py     push: changed carriers uploaded, pre-labels sent as predictions
+  pull.py     pull: latest submitted annotation per task, validated, into master
+  status.py   per project: tasks, annotated, pre-label only, changed, conflicts, last annotator
+  server.py   start a throwaway local Label Studio (tests, benchmark)
+
+The push record is the folder mode's master/.labeling.json (lib/labeling/record.py): each
+carrier's entry keeps "image", "xml", "checked" and "conflict" as there, plus
+"studio": {"task": ID, "annotation": "ID@UPDATED_AT"} (the annotation last taken).
+"""
+from .pull import StudioPullResult, pull
+from .push import StudioPushResult, push
+from .status import HEADER, StudioStatus, status
+
+
+class Studio:
+    """The imglabeling role as Label Studio: push, pull and status over its API."""
+
+    def __init__(self, entry):
+        self.entry = entry
+        self.header = HEADER
+
+    def push(self, project) -> StudioPushResult:
+        return push(project, self.entry)
+
+    def pull(self, project) -> StudioPullResult:
+        return pull(project, self.entry)
+
+    def status(self, projects) -> list[list[str]]:
+        return [s.row() for s in status(projects, self.entry)]
+
+
+__all__ = ["HEADER", "Studio", "StudioPullResult", "StudioPushResult", "StudioStatus", "pull", "push", "status"]

@@ -1,0 +1,83 @@
+"""Boxes between our VOC pixels and Label Studio's percent results, exact to the pixel both ways.
+
+A VOC box is 1-based and inclusive (xmin 1, xmax 32 covers pixel columns 0..31), so its 0-based
+edges are xmin-1 and xmax: Label Studio's `x` is (xmin-1)/width*100 and `width` (xmax-xmin+1)/
+width*100 of `original_width`. Back, each edge is rounded to the nearest whole pixel: a box
+nobody touched comes back identical however many round trips it makes. A box rotated in the
+editor comes back as the upright box around it.
+"""
+from __future__ import annotations
+
+import math
+from xml.sax.saxutils import escape
+
+from ...voc import VocObject
+
+FROM_NAME, TO_NAME, KIND = "label", "image", "rectanglelabels"
+
+
+def to_result(obj: VocObject, width: int, height: int, region_id: str) -> dict:
+    """One VOC object as a Label Studio RectangleLabels result item (percent of the image)."""
+    x0, y0, x1, y1 = obj.edges()
+    return {"id": region_id, "from_name": FROM_NAME, "to_name": TO_NAME, "type": KIND,
+            "original_width": width, "original_height": height, "image_rotation": 0,
+            "value": {"x": x0 * 100 / width, "y": y0 * 100 / height, "width": (x1 - x0) * 100 / width,
+                      "height": (y1 - y0) * 100 / height, "rotation": 0, "rectanglelabels": [obj.name]}}
+
+
+def edges_of(value: dict, width: int, height: int) -> tuple[float, float, float, float]:
+    """A result's 0-based pixel edges (x0, y0, x1, y1), the upright box around a rotated one."""
+    x, y = value["x"] * width / 100, value["y"] * height / 100
+    w, h = value["width"] * width / 100, value["height"] * height / 100
+    turn = math.radians(value.get("rotation") or 0)
+    if not turn:
+        return x, y, x + w, y + h
+    cos, sin = math.cos(turn), math.sin(turn)   # Label Studio turns the box about its top-left corner
+    xs = [x + dx * cos - dy * sin for dx, dy in ((0, 0), (w, 0), (0, h), (w, h))]
+    ys = [y + dx * sin + dy * cos for dx, dy in ((0, 0), (w, 0), (0, h), (w, h))]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def from_result(item: dict, width: int, height: int) -> list[tuple[str, int, int, int, int]]:
+    """(name, xmin, ymin, xmax, ymax) per label of one result item, whole 1-based pixels, not clamped.
+
+    `width`/`height` are the image's own; the item's original_width/height win when present."""
+    value = item.get("value") or {}
+    labels = value.get("rectanglelabels") or value.get("labels") or []
+    w, h = item.get("original_width") or width, item.get("original_height") or height
+    x0, y0, x1, y1 = (round(e) for e in edges_of(value, w, h))
+    return [(str(name), x0 + 1, y0 + 1, x1, y1) for name in labels]
+
+
+def boxes_of(result: list, width: int, height: int) -> list[tuple[str, int, int, int, int]]:
+    """Every rectangle of an annotation's result, in order (other kinds of region are not boxes)."""
+    out = []
+    for item in result or []:
+        if isinstance(item, dict) and isinstance(item.get("value"), dict) and \
+                {"x", "y", "width", "height"} <= set(item["value"]):
+            out += from_result(item, width, height)
+    return out
+
+
+def raw_xml(filename: str, width: int, height: int, boxes, flags: dict | None = None) -> bytes:
+    """A VOC XML of the boxes exactly as Label Studio gave them (not clamped): what the check reads.
+
+    `flags` maps (name, xmin, ymin, xmax, ymax) to (pose, truncated, difficult) kept from master
+    for a box nobody changed (Label Studio has no such fields)."""
+    flags = flags or {}
+    objects = []
+    for box in boxes:
+        pose, truncated, difficult = flags.get(box, ("Unspecified", 0, 0))
+        name, x0, y0, x1, y1 = box
+        objects.append(f"<object><name>{escape(name)}</name><pose>{escape(pose)}</pose>"
+                       f"<truncated>{truncated}</truncated><difficult>{difficult}</difficult><bndbox>"
+                       f"<xmin>{x0}</xmin><ymin>{y0}</ymin><xmax>{x1}</xmax><ymax>{y1}</ymax></bndbox></object>")
+    return (f"<annotation><folder>master</folder><filename>{escape(filename)}</filename><size>"
+            f"<width>{width}</width><height>{height}</height><depth>3</depth></size><segmented>0</segmented>"
+            + "".join(objects) + "</annotation>\n").encode()
+
+
+def flags_of(objects) -> dict:
+    """(name, box) -> (pose, truncated, difficult) of master's objects, for raw_xml."""
+    return {(o.name, int(o.xmin), int(o.ymin), int(o.xmax), int(o.ymax)): (o.pose, int(o.truncated), int(o.difficult))
+            for o in objects}
