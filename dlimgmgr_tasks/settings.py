@@ -122,10 +122,13 @@ def user_errors(fn):
             where = exc.filename or "a file"
             raise Exit(f"error: {where}: {exc.strerror or exc}; free space or fix the permissions, then run "
                        f"it again", code=1) from None
-        except KeyboardInterrupt:
-            # No claim about what is in place: builds, mixes and deploys swap whole or not at all,
-            # a pull takes file by file; running it again finishes the job either way.
-            raise Exit("interrupted (Ctrl-C); run it again to finish", code=130) from None
+        except KeyboardInterrupt as exc:
+            # A verb that knows what its interrupt left raises KeyboardInterrupt(message) (deploy:
+            # which dataset is in place; pull: how many masters were taken); otherwise no claim:
+            # builds and mixes swap whole or not at all, and running it again finishes the job.
+            said = str(exc).strip()
+            raise Exit(said if said else "interrupted (Ctrl-C); run it again to finish",
+                       code=130) from None
     return wrapper
 
 
