@@ -7,8 +7,8 @@ unpack_members.py (the archive checks) to the host's Python as one program on st
     prepare --archive A --sha256 HEX --top NAME --dataset-dir D --token T [--lock L] [--staging]
         the archive's sha256 must equal the manifest's; every member is checked before anything
         is written (unpack_members); it is unpacked into D's parent as .BASE.incoming-T. With
-        --staging, A is a copy unique to this run: removed when this fails (and others left an
-        hour in its folder are a killed run's, removed too). Nothing is swapped:
+        --staging, A is a copy unique to this run: removed when this fails (and those in its
+        folder that no prepare holds and nobody wrote for a minute are a killed run's: removed). Nothing is swapped:
         an interrupted prepare always leaves the previous dataset in place.
     commit --archive A --sha256 HEX --top NAME --dataset-dir D --token T [--lock L] [--keep K]
            [--state FILE]
@@ -47,7 +47,7 @@ if "unpack_members" not in sys.modules:   # run as a file (not fed by lib.deploy
 from unpack_members import INCOMING, UnpackError, check_archive, check_name, sha256_file  # noqa: E402
 
 READY = ".ready"            # in a prepared folder: its prepare finished
-STALE_STAGING = 3600        # seconds after which an unclaimed staging archive is a killed run's
+STALE_STAGING = 60          # seconds after which an unclaimed staging archive is a killed run's
 BEAT_EVERY = 0.2
 
 
@@ -129,8 +129,21 @@ def _clear_leftovers(dataset_dir: str, staging: str | None) -> None:
                 not os.path.exists(os.path.join(path, READY)) or _age(os.path.join(path, READY)) > STALE_STAGING):
             shutil.rmtree(path, ignore_errors=True)
     for entry in os.listdir(staging) if staging and os.path.isdir(staging) else ():
-        if _age(os.path.join(staging, entry)) > STALE_STAGING:
-            _unlink(os.path.join(staging, entry))
+        path = os.path.join(staging, entry)
+        if _age(path) > STALE_STAGING and not _claimed(path):
+            _unlink(path)
+
+
+def _claimed(path: str) -> bool:
+    """Whether a live prepare holds this staging archive (it keeps a shared lock on it)."""
+    try:
+        with open(path, "rb") as f:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return False
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
 
 
 def _age(path: str) -> float:
@@ -195,11 +208,12 @@ def prepare(archive: str, sha256: str, top: str, dataset_dir: str, token: str, l
     top, archive, beat = check_name(top), os.path.expanduser(archive), beat or Beat()
     dataset_dir = dataset_folder(dataset_dir)
     parent = os.path.dirname(dataset_dir)
-    tmp = _incoming(dataset_dir, token)
-    done = False
+    tmp, done, claim = _incoming(dataset_dir, token), False, None
     try:
         if not os.path.isfile(archive):
             raise UnpackError(f"{archive}: not found; deploy again")
+        claim = open(archive, "rb")
+        fcntl.flock(claim.fileno(), fcntl.LOCK_SH)   # ours: no other run's cleanup removes it
         got = sha256_file(archive, beat)   # the archive is this run's own: no lock needed yet
         if got != sha256:
             raise UnpackError(f"{archive}: sha256 {got[:16]}... does not match the manifest's "
@@ -219,6 +233,8 @@ def prepare(archive: str, sha256: str, top: str, dataset_dir: str, token: str, l
             open(os.path.join(tmp, READY), "w").close()
             done = True
     finally:
+        if claim is not None:
+            claim.close()
         if not done:
             shutil.rmtree(tmp, ignore_errors=True)
             if staging:   # never the user's own file

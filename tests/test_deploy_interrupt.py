@@ -1,0 +1,156 @@
+"""Ctrl-C (a real SIGINT to a real `inv deploy`) at each phase of a deploy, locally and over the
+real sshd: exit 130 within 2 s, one line that says truthfully which dataset is in place, and
+nothing left on the host (the staging archive and the unpack folder removed, no process).
+
+A phase is hit reliably by a slow path: the role's `python:` is a wrapper that marks when it
+starts the named unpack step and sleeps first; the upload is caught on a link frozen by the
+proxy of tests/freezeproxy.py."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from deploydata import MIX, usable
+from freezeproxy import FreezeProxy
+from mixdata import make_build
+
+from dlimgmgr_tasks.lib import deploy as deploy_lib
+
+KEPT = "before the swap; the previous dataset was left in place"
+
+
+def slow_python(tmp_path: Path, step: str, pause: float = 3.0) -> tuple[Path, Path]:
+    """(a python for hosts.yaml that pauses before unpack's STEP, the file it touches then)."""
+    mark, wrapper = tmp_path / f"started-{step}", tmp_path / f"slow-{step}-python"
+    wrapper.write_text(f'#!/bin/sh\ncase " $* " in *" {step} "*) touch {mark}; sleep {pause};; esac\n'
+                       f'exec {sys.executable} "$@"\n')
+    wrapper.chmod(0o755)
+    return wrapper, mark
+
+
+def deployed_once(repo, pytorch: dict, **hosts) -> tuple[Path, list[str]]:
+    """repo with `ds` (seed 1) deployed to `pytorch`, then mixed again (seed 2): (dataset, ids)."""
+    make_build(repo.path, "alpha", ["cat", "dog"], 400)
+    repo.write_hosts({"dataaug": {"host": "local"}, "pytorch": pytorch}, **hosts)
+    repo.inv(*MIX, "--name", "ds", "--seed", "1", "deploy", check=True)
+    repo.inv(*MIX, "--name", "ds", "--seed", "2", check=True)
+    dataset = Path(pytorch["target_home"]) / "datasets" / "ds"
+    return dataset, usable(dataset)
+
+
+def start_deploy(repo) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "invoke", "deploy"], cwd=repo.path, env=repo.env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+
+
+def wait_for(condition, seconds: float = 60, proc=None) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert proc is None or proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the phase never came"
+        time.sleep(0.005)
+
+
+def interrupt(proc, limit: float = 2.0) -> str:
+    """SIGINT now: exit 130 within `limit` s, no traceback; its one stderr line."""
+    start = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, (out, err)
+    assert time.monotonic() - start < limit, err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def host_is_clean(target_home: Path, seconds: float = 15) -> bool:
+    """No staging archive, no half-unpacked folder (waiting while the host side cleans up)."""
+    def clean():
+        staging = target_home / ".dlimgmgr" / "staging"
+        return not (staging.exists() and any(staging.iterdir())) and not [
+            p for p in (target_home / "datasets").iterdir() if ".incoming-" in p.name]
+    deadline = time.monotonic() + seconds
+    while not clean() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return clean()
+
+
+def test_ctrl_c_while_the_host_unpacks_leaves_the_previous_dataset_and_says_so(repo, tmp_path):
+    home = tmp_path / "pytorch"
+    dataset, before = deployed_once(repo, {"host": "local", "target_home": str(home)})
+    wrapper, mark = slow_python(tmp_path, "prepare")
+    repo.write_hosts({"dataaug": {"host": "local"}, "pytorch": {"host": "local", "target_home": str(home),
+                                                                "python": str(wrapper)}})
+    proc = start_deploy(repo)
+    wait_for(mark.exists, proc=proc)
+    assert KEPT in interrupt(proc)
+    assert usable(dataset) == before and host_is_clean(home)
+
+
+def test_ctrl_c_during_the_commit_waits_for_it_and_says_the_new_dataset_is_in_place(repo, tmp_path):
+    home = tmp_path / "pytorch"
+    dataset, before = deployed_once(repo, {"host": "local", "target_home": str(home)})
+    wrapper, mark = slow_python(tmp_path, "commit", pause=1.0)
+    repo.write_hosts({"dataaug": {"host": "local"}, "pytorch": {"host": "local", "target_home": str(home),
+                                                                "python": str(wrapper)}})
+    proc = start_deploy(repo)
+    wait_for(mark.exists, proc=proc)
+    line = interrupt(proc, limit=5.0)   # held until the commit (here slowed down) answers
+    assert "after the swap: the new dataset is in place" in line
+    assert usable(dataset) != before and usable(Path(f"{dataset}.prev")) == before and host_is_clean(home)
+
+
+def test_over_ssh_ctrl_c_while_the_host_unpacks_stops_it_and_cleans_up(repo, tmp_path, ssh_entry, sshd):
+    home = tmp_path / "pytorch"
+    dataset, before = deployed_once(repo, ssh_entry(0, target_home=str(home)), known_hosts=str(sshd.known_hosts))
+    wrapper, mark = slow_python(tmp_path, "prepare")
+    repo.write_hosts({"dataaug": {"host": "local"}, "pytorch": ssh_entry(0, target_home=str(home),
+                                                                         python=str(wrapper))},
+                     known_hosts=str(sshd.known_hosts))
+    proc = start_deploy(repo)
+    wait_for(mark.exists, proc=proc)
+    assert KEPT in interrupt(proc)
+    assert usable(dataset) == before
+    assert host_is_clean(home), "the host's unpack noticed the orchestrator was gone and cleaned up"
+
+
+def test_over_ssh_ctrl_c_during_the_upload_on_a_frozen_link_returns_and_leaves_no_staging(
+        repo, tmp_path, ssh_entry, sshd):
+    home = tmp_path / "pytorch"
+    dataset, before = deployed_once(repo, ssh_entry(0, target_home=str(home)), known_hosts=str(sshd.known_hosts))
+    (home / ".dlimgmgr" / "staging").rmdir()   # made again just before the upload: the cue to freeze
+    with FreezeProxy((sshd.hosts[0], sshd.port)) as proxy:
+        known = tmp_path / "proxy_known_hosts"
+        known.write_text(f"[127.0.0.1]:{proxy.port} {sshd.host_key_line}\n")
+        repo.write_hosts({"dataaug": {"host": "local"},
+                          "pytorch": ssh_entry(0, host="127.0.0.1", port=proxy.port, target_home=str(home),
+                                               timeout=60)}, known_hosts=str(known))
+        proc = start_deploy(repo)
+        wait_for((home / ".dlimgmgr" / "staging").exists, proc=proc)
+        proxy.freeze_after(256 << 10)
+        assert proxy.frozen.wait(30)
+        time.sleep(0.3)             # the upload is now blocked on the frozen link
+        assert not [p for p in (home / ".dlimgmgr" / "staging").iterdir() if not p.name.startswith(".")], \
+            "the upload is not complete"
+        assert KEPT in interrupt(proc)
+    assert usable(dataset) == before and host_is_clean(home)
+
+
+@pytest.mark.parametrize("phase", ["upload", "prepare"])
+def test_an_interrupt_before_the_commit_says_the_previous_dataset_stays(phase):
+    assert KEPT in deploy_lib.interrupted_message(phase)
+
+
+def test_an_interrupt_after_the_commit_names_the_new_dataset():
+    line = deploy_lib.interrupted_message("commit", "deployed ds into /d")
+    assert "the new dataset is in place (deployed ds into /d)" in line and "left in place" not in line
