@@ -7,7 +7,6 @@ starts the named unpack step and sleeps first; the upload is caught on a link fr
 proxy of tests/freezeproxy.py."""
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pytest
 from deploydata import MIX, usable
 from freezeproxy import FreezeProxy
 from mixdata import make_build
+from signals import interrupt, wait_for
 
 from dlimgmgr_tasks.lib import deploy as deploy_lib
 
@@ -46,31 +46,6 @@ def deployed_once(repo, pytorch: dict, **hosts) -> tuple[Path, list[str]]:
 def start_deploy(repo) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "invoke", "deploy"], cwd=repo.path, env=repo.env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
-
-
-def wait_for(condition, seconds: float = 60, proc=None) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert proc is None or proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "the phase never came"
-        time.sleep(0.005)
-
-
-def interrupt(proc, limit: float = 2.0) -> str:
-    """SIGINT now: exit 130 within `limit` s, no traceback; its one stderr line."""
-    start = time.monotonic()
-    proc.send_signal(signal.SIGINT)
-    try:
-        out, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 130, (out, err)
-    assert time.monotonic() - start < limit, err
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1 and "Traceback" not in err, err
-    return lines[0]
 
 
 def host_is_clean(target_home: Path, seconds: float = 15) -> bool:
