@@ -6,6 +6,7 @@ Nothing here does work; it turns Invoke's context into plain values for the libr
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sys
 
@@ -13,6 +14,10 @@ import invoke
 from invoke import Exit
 
 from .lib.errors import UserError
+
+# paramiko logs a reset socket ("Socket exception: Connection reset by peer") at ERROR, which
+# Python's last-resort handler would print as a second line: the UserError already says it.
+logging.getLogger("paramiko").addHandler(logging.NullHandler())
 
 # The built-in defaults live with the workspace model; invoke.yaml and flags override them.
 from .lib.workspace import DEFAULTS  # noqa: E402,F401  (tasks.py configures the collection with it)

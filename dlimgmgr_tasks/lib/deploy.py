@@ -57,6 +57,12 @@ def read_manifest(path: Path) -> dict:
         name, sha256 = data["name"], data["sha256"]
     except (OSError, ValueError, KeyError, TypeError):
         raise UserError(f"{path}: unreadable manifest; mix again: inv mix") from None
+    from .mix import NAME_RE
+
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name) or not isinstance(sha256, str):
+        # A hand-made name such as '.' or 'a/b' would point the deploy at another folder.
+        raise UserError(f"{path}: names the dataset {name!r}, not a plain name (letters, digits, '.', '_', '-'); "
+                        f"mix again: inv mix")
     archive = path.with_name(f"{name}.tar.gz")
     if not archive.is_file():
         raise UserError(f"{archive}: missing (its manifest is {path.name}); mix again: inv mix --name {name}")
