@@ -25,6 +25,7 @@ def start_run() -> tuple[str, Path]:
     system = Path(tempfile.gettempdir())
     clear_killed_runs(system)
     run_tmp = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=system))
+    run_tmp.chmod(0o711)   # the sshd's password test user reaches its home inside (no listing)
     mark = run_tmp.name
     os.environ[MARK] = mark
     os.environ["TMPDIR"] = str(run_tmp)

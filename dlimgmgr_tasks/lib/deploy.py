@@ -149,8 +149,13 @@ def deploy(ws, name: str | None = None) -> str:
         except KeyboardInterrupt:
             raise KeyboardInterrupt(interrupted_message("prepare")) from None
         got: list = []
-        with _held_interrupt(got):
-            line = unpack(host, "commit", *common, f"--keep={home}/{name}.tar.gz", f"--state={home}/{STATE}")
+        try:
+            with _held_interrupt(got):
+                line = unpack(host, "commit", *common, f"--keep={home}/{name}.tar.gz", f"--state={home}/{STATE}")
+        except UserError as exc:
+            if got:   # the host's own line says what was left (a commit that failed swapped nothing)
+                raise KeyboardInterrupt(f"interrupted (Ctrl-C): {exc}") from None
+            raise
         if got:
             raise KeyboardInterrupt(interrupted_message("commit", line))
         return line
