@@ -8,7 +8,9 @@ from pathlib import Path
 from invoke import Collection
 
 from dlimgmgr_tasks import dataaug, dlimgmgr, imglabeling, pytorch, shortcuts
-from dlimgmgr_tasks.settings import DEFAULTS
+from dlimgmgr_tasks.settings import DEFAULTS, guard_invoke_config
+
+guard_invoke_config()   # invoke.yaml is read after this file: its errors become one line, exit 1
 
 ns = Collection()
 for module in (dataaug, imglabeling, dlimgmgr, pytorch):

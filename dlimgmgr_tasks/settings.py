@@ -6,6 +6,7 @@ Nothing here does work; it turns Invoke's context into plain values for the libr
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sys
 
@@ -13,6 +14,10 @@ import invoke
 from invoke import Exit
 
 from .lib.errors import UserError
+
+# paramiko logs a reset socket ("Socket exception: Connection reset by peer") at ERROR, which
+# Python's last-resort handler would print as a second line: the UserError already says it.
+logging.getLogger("paramiko").addHandler(logging.NullHandler())
 
 # The built-in defaults live with the workspace model; invoke.yaml and flags override them.
 from .lib.workspace import DEFAULTS  # noqa: E402,F401  (tasks.py configures the collection with it)
@@ -122,10 +127,13 @@ def user_errors(fn):
             where = exc.filename or "a file"
             raise Exit(f"error: {where}: {exc.strerror or exc}; free space or fix the permissions, then run "
                        f"it again", code=1) from None
-        except KeyboardInterrupt:
-            # No claim about what is in place: builds, mixes and deploys swap whole or not at all,
-            # a pull takes file by file; running it again finishes the job either way.
-            raise Exit("interrupted (Ctrl-C); run it again to finish", code=130) from None
+        except KeyboardInterrupt as exc:
+            # A verb that knows what its interrupt left raises KeyboardInterrupt(message) (deploy:
+            # which dataset is in place; pull: how many masters were taken); otherwise no claim:
+            # builds and mixes swap whole or not at all, and running it again finishes the job.
+            said = str(exc).strip()
+            raise Exit(said if said else "interrupted (Ctrl-C); run it again to finish",
+                       code=130) from None
     return wrapper
 
 
@@ -133,3 +141,77 @@ def _quiet_stdout() -> None:
     # Output piped into `head` that closed early: stop quietly, as command-line tools do
     # (stdout now goes nowhere, so the final flush at exit cannot raise again).
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def guard_invoke_config() -> None:
+    """invoke.yaml (and ~/.invoke.yaml, /etc/invoke.yaml) is read by Invoke itself, after tasks.py
+    is imported and before any task runs: a file that is not YAML, not UTF-8 or not a mapping,
+    or a key whose kind differs from the default's (a value where a mapping belongs), becomes
+    one line naming the file and the key, exit 1, instead of a traceback. Called by tasks.py."""
+    from invoke import config as iconfig
+
+    if getattr(iconfig.Config, "_dl_guarded", False):
+        return
+    load, merge = iconfig.Config._load_yaml, iconfig.Config.merge
+
+    def _load_yaml(self, path):
+        try:
+            data = load(self, path)
+        except OSError:
+            raise               # Invoke's own "no such file" case
+        except Exception as exc:  # invoke.vendor.yaml's errors, or bytes that are not UTF-8
+            raise Exit(f"error: {path}: not readable YAML ({_yaml_problem(exc)}); fix the file", code=1) from None
+        if data is not None and not isinstance(data, dict):
+            raise Exit(f"error: {path}: must be a mapping of settings (e.g. `dlimgmgr:` with keys under it), "
+                       f"not {type(data).__name__}; fix the file", code=1)
+        return data or {}
+
+    def _merge(self):
+        try:
+            merge(self)
+        except iconfig.AmbiguousMergeError as exc:
+            raise Exit(f"error: {_config_clash(self, iconfig.merge_dicts) or exc}", code=1) from None
+
+    iconfig.Config._load_yaml = iconfig.Config._load_yml = _load_yaml
+    iconfig.Config.merge = _merge
+    iconfig.Config._dl_guarded = True
+
+
+def _yaml_problem(exc: Exception) -> str:
+    """A YAML error as a few words and where: "expected ',' or ']' at line 2, column 1"."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return f"{getattr(exc, 'problem', None) or ' '.join(str(exc).split())}{where}"
+
+
+def _config_clash(config, merge_dicts) -> str | None:
+    """The first config file key whose value is a mapping where the defaults hold a single value,
+    or the other way round, as one line naming the file; None when none is found."""
+    import copy
+
+    base = copy.deepcopy(dict(config._defaults))
+    merge_dicts(base, copy.deepcopy(dict(config._collection)))
+    for layer in ("system", "user", "project", "runtime"):
+        data, path = getattr(config, f"_{layer}", None), getattr(config, f"_{layer}_path", None)
+        if not data:
+            continue
+        found = _clash(base, data)
+        if found:
+            keys, default, given = found
+            want = "a mapping (keys under it)" if isinstance(default, dict) else "a single value, not a mapping"
+            return f"{path}: {'.'.join(keys)} must be {want} (got {given!r}); fix the file"
+        merge_dicts(base, copy.deepcopy(data))
+    return None
+
+
+def _clash(base: dict, data: dict, keys: tuple = ()):
+    for key, value in data.items():
+        if key not in base:
+            continue
+        if isinstance(base[key], dict) != isinstance(value, dict):
+            return (*keys, str(key)), base[key], value
+        if isinstance(value, dict):
+            found = _clash(base[key], value, (*keys, str(key)))
+            if found:
+                return found
+    return None

@@ -86,3 +86,36 @@ def make_repo(tmp_path: Path) -> Repo:
 from conftest_ssh import password_user, ssh_entry, ssh_repo, sshd  # noqa: E402,F401
 # A real Label Studio on 127.0.0.1, started once per session (tests/labelstudio.py).
 from labelstudio import label_studio  # noqa: E402,F401
+
+
+# ---------------------------------------------------------------- the suite's end check
+# No test may leave a process running or a temp folder behind (tests/leftovers.py): the run
+# fails, listing them.
+import leftovers  # noqa: E402
+import sshd as sshd_mod  # noqa: E402
+
+
+def pytest_sessionstart(session):
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    basetemp = str(factory.getbasetemp()) if factory is not None else None   # before TMPDIR moves
+    sshd_mod.clear_stale()
+    mark, run_tmp = leftovers.start_run()
+    session.config._dl_run = (mark, run_tmp, [p for p in (basetemp, str(run_tmp)) if p])
+
+
+def pytest_sessionfinish(session, exitstatus):
+    mark, run_tmp, roots = getattr(session.config, "_dl_run", (None, None, None))
+    if mark is None:
+        return
+    found, left = leftovers.processes(mark, roots), leftovers.temps(run_tmp)
+    leftovers.end_run(found, run_tmp)
+    if not (found or left):
+        return
+    lines = ([f"a test left process {pid} running: {cmd}" for pid, cmd in sorted(found.items())]
+             + [f"a test left {name} in the temp folder" for name in left])
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter:
+        reporter.ensure_newline()
+    for line in lines:
+        (reporter.write_line if reporter else print)(f"LEFTOVER: {line}")
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

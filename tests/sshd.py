@@ -96,6 +96,35 @@ class Sshd:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def _running_sshd(pid: int) -> bool:
+    try:
+        return b"sshd" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def clear_stale(base: Path | None = None, age: float = 300) -> None:
+    """Folders (and password test users) that runs killed before `Sshd.stop()` left: an
+    `dlimgmgr-sshd-*` folder whose sshd is gone and that nobody touched for `age` seconds."""
+    import tempfile
+
+    for d in Path(base or tempfile.gettempdir()).glob("dlimgmgr-sshd-*"):
+        try:
+            pid = int((d / "sshd.pid").read_text().strip())
+        except (OSError, ValueError):
+            pid = None
+        try:
+            young = time.time() - d.stat().st_mtime < age
+        except OSError:
+            continue
+        if young or (pid is not None and _running_sshd(pid)):
+            continue
+        if os.geteuid() == 0:
+            for home in (d / "home").glob("dlt*"):
+                subprocess.run(["userdel", home.name], capture_output=True)
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def _make_password_user(base: Path) -> tuple[str, str, Path] | str:
     """(name, password, home) of a fresh test user, or the reason none could be made."""
     if os.geteuid() != 0:

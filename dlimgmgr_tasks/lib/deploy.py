@@ -1,25 +1,36 @@
 """Deploy a mixed dataset to the pytorch role; roll it back; run the role's train_command.
 
-`deploy(ws, name=None)`: the newest mix in dist/ (by manifest mtime) or the named one is put into
-the pytorch host's target_home (temp name, then rename); everything after that runs ON the host
-through lib/unpack.py (standard library only, fed to the host's python as `python -` on stdin):
-the sha256 is verified there against the manifest, every member is checked before anything is
-written, and the dataset is unpacked beside the role's dataset_dir (default
-target_home/datasets/<name>) and swapped in with renames, keeping the previous one as
-<dataset_dir>.prev. `rollback` swaps the two back; `train` runs train_command there, its output
+`deploy(ws, name=None)`: the newest mix in dist/ (by manifest mtime) or the named one is uploaded
+to a staging name unique to this run under the pytorch host's target_home; everything after
+that runs ON the host through lib/unpack.py (standard library only, fed to the host's python on
+stdin): `prepare` verifies the sha256 against the manifest, checks every member before anything
+is written and unpacks beside the role's dataset_dir (default target_home/datasets/<name>);
+`commit` swaps it in with renames, keeping the previous one as <dataset_dir>.prev, and leaves
+the archive as target_home/<name>.tar.gz. Both hold target_home/.dlimgmgr/deploy.lock on the
+host, so orchestrators deploying to one target take turns. Ctrl-C before the commit leaves the
+previous dataset in place (and stops the host's prepare); once the commit was sent it is held
+until the commit answers, so the message can say truthfully which dataset is in place.
+`rollback` swaps the two back; `train` runs train_command there, its output
 streamed as it comes. The host comes from the workspace (`ws.host("pytorch")`), so its login,
 the hosts file and the secrets file are the ones the workspace was configured with.
 """
 from __future__ import annotations
 
 import json
+import secrets
+import signal
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import UserError
 
 STATE = ".dlimgmgr/deployed.json"     # under target_home: what was deployed where (for rollback)
+LOCK = ".dlimgmgr/deploy.lock"        # under target_home: one deploy or rollback at a time
+STAGING = ".dlimgmgr/staging"         # under target_home: uploads, one name per run
 UNPACK = Path(__file__).with_name("unpack.py")
+MEMBERS = Path(__file__).with_name("unpack_members.py")
 ROLE = "pytorch"
+KEPT = "the previous dataset was left in place"
 
 
 def find_manifest(ws, name: str | None = None) -> Path:
@@ -46,6 +57,12 @@ def read_manifest(path: Path) -> dict:
         name, sha256 = data["name"], data["sha256"]
     except (OSError, ValueError, KeyError, TypeError):
         raise UserError(f"{path}: unreadable manifest; mix again: inv mix") from None
+    from .mix import NAME_RE
+
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name) or not isinstance(sha256, str):
+        # A hand-made name such as '.' or 'a/b' would point the deploy at another folder.
+        raise UserError(f"{path}: names the dataset {name!r}, not a plain name (letters, digits, '.', '_', '-'); "
+                        f"mix again: inv mix")
     archive = path.with_name(f"{name}.tar.gz")
     if not archive.is_file():
         raise UserError(f"{archive}: missing (its manifest is {path.name}); mix again: inv mix --name {name}")
@@ -66,12 +83,23 @@ def has_test_split(manifest: dict) -> bool:
     return bool(((manifest.get("counts") or {}).get("images") or {}).get("test"))
 
 
+def host_script() -> bytes:
+    """lib/unpack.py and the unpack_members module it imports, as one program for `python -`."""
+    members, main = MEMBERS.read_text(encoding="utf-8"), UNPACK.read_text(encoding="utf-8")
+    return (f"import sys, types\nm = types.ModuleType('unpack_members')\n"
+            f"exec(compile({members!r}, 'unpack_members.py', 'exec'), m.__dict__)\n"
+            f"sys.modules['unpack_members'] = m\n"
+            f"exec(compile({main!r}, 'unpack.py', 'exec'), {{'__name__': '__main__'}})\n").encode()
+
+
 def unpack(host, *args: str) -> str:
     """Run lib/unpack.py on the host (`python -`, the script on stdin); its one-line result, or a
     UserError carrying its one-line `error: ...`."""
-    command = " ".join([host.python, "-", *(host.quote(a) for a in args)])
+    # `; exit $?`: the shell stays the script's parent, so a killed shell leaves the script to
+    # notice its closed stdout and clean up.
+    command = " ".join([host.python, "-", *(host.quote(a) for a in args)]) + "; exit $?"
     try:
-        return host.run(command, what="unpack", input=UNPACK.read_bytes()).strip()
+        return host.run(command, what="unpack", input=host_script()).strip()
     except UserError as exc:
         # unpack.py ends with one `error: ...` line on stderr: that line is the message.
         _, found, why = str(exc).partition("): error: ")
@@ -80,23 +108,63 @@ def unpack(host, *args: str) -> str:
         raise
 
 
+def interrupted_message(phase: str, result: str | None = None) -> str:
+    """What a Ctrl-C during `phase` ("upload", "prepare" or "commit") leaves, truthfully: before
+    the commit nothing was swapped; a commit, once sent, is waited for (`result` its line)."""
+    if phase == "commit" and result:
+        return f"interrupted (Ctrl-C) after the swap: the new dataset is in place ({result})"
+    return f"interrupted (Ctrl-C) before the swap; {KEPT}; run inv deploy again to finish"
+
+
+@contextmanager
+def _held_interrupt(got: list):
+    """Hold Ctrl-C while the commit runs (renames only: moments), noting that it came."""
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *a: got.append(a))
+    except ValueError:   # not the main thread: nothing to hold
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def deploy(ws, name: str | None = None) -> str:
-    """Ship the newest (or the named) mix to the pytorch host and swap it in; the line to print."""
+    """Ship the newest (or the named) mix to the pytorch host and swap it in; the line to print.
+    Ctrl-C ends in a KeyboardInterrupt whose message says which dataset is in place."""
     manifest = read_manifest(find_manifest(ws, name))
     name = manifest["name"]
     with ws.host(ROLE) as host:
-        archive = f"{host.home}/{name}.tar.gz"
-        host.put_file(manifest["archive_path"], archive)
-        # `--flag=value`: a value can never be read as an option of unpack.py.
+        home, token = host.home, secrets.token_hex(8)
+        staging = f"{home}/{STAGING}/{name}.{token}.tar.gz"
         target = dataset_dir(host.config, name, has_test_split(manifest))
-        return unpack(host, "install", f"--archive={archive}", f"--sha256={manifest['sha256']}", f"--top={name}",
-                      f"--dataset-dir={target}", f"--state={host.home}/{STATE}")
+        # `--flag=value`: a value can never be read as an option of unpack.py.
+        common = [f"--archive={staging}", f"--sha256={manifest['sha256']}", f"--top={name}",
+                  f"--dataset-dir={target}", f"--token={token}", f"--lock={home}/{LOCK}"]
+        try:
+            host.run(f"mkdir -p -- {host.quote(f'{home}/{STAGING}')}", what="making the staging folder")
+            host.put_file(manifest["archive_path"], staging)
+            unpack(host, "prepare", *common, "--staging")
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt(interrupted_message("prepare")) from None
+        got: list = []
+        try:
+            with _held_interrupt(got):
+                line = unpack(host, "commit", *common, f"--keep={home}/{name}.tar.gz", f"--state={home}/{STATE}")
+        except UserError as exc:
+            if got:   # the host's own line says what was left (a commit that failed swapped nothing)
+                raise KeyboardInterrupt(f"interrupted (Ctrl-C): {exc}") from None
+            raise
+        if got:
+            raise KeyboardInterrupt(interrupted_message("commit", line))
+        return line
 
 
 def rollback(ws) -> str:
     """Swap the role's dataset_dir and dataset_dir.prev (the last deploy's folder by default)."""
     with ws.host(ROLE) as host:
-        args = ["rollback", f"--state={host.home}/{STATE}"]
+        args = ["rollback", f"--state={host.home}/{STATE}", f"--lock={host.home}/{LOCK}"]
         if host.config.dataset_dir and host.config.layout == "plain":  # vocdevkit: the state knows VOC2007/2012
             args.append(f"--dataset-dir={host.config.dataset_dir}")
         return unpack(host, *args)

@@ -1,33 +1,37 @@
 """Runs ON the pytorch host: verify a mixed dataset archive, unpack it, swap it in atomically.
 
-Standard library only, one file, no imports from this package: the orchestrator sends this file
-to the host's Python: `python - COMMAND ...` with the script on stdin locally, or uploaded to
-target_home/.dlimgmgr/unpack.py and run there over SSH. The host needs nothing installed.
+Standard library only, no imports from this package: the orchestrator sends this file and
+unpack_members.py (the archive checks) to the host's Python as one program on stdin
+(lib.deploy.host_script); run as a file it imports unpack_members from beside it.
 
-    install --archive A --sha256 HEX --top NAME --dataset-dir D [--state FILE]
-        1. the archive's sha256 must equal the manifest's (checked here, on the host);
-        2. every member is checked before anything is written, on any Python (with or without
-           tarfile's "data" filter): a regular file or folder under the single top folder NAME/
-           (a plain name), or a link that stays inside it once resolved through the links
-           before and after it; never an absolute path, '..', a device, a FIFO, a name twice;
-           modes lose setuid/setgid/sticky and group/other write; the sizes the headers
-           declare must fit the free space (a gzip bomb stops at its first header);
-        3. it is unpacked into a temporary folder beside D, then swapped in with renames:
-           D -> D.prev, new -> D. A trainer never sees a half-written D; an interrupted unpack
-           leaves D and D.prev untouched (the leftover temp folder is removed by the next run).
-    rollback --dataset-dir D | --state FILE
+    prepare --archive A --sha256 HEX --top NAME --dataset-dir D --token T [--lock L] [--staging]
+        the archive's sha256 must equal the manifest's; every member is checked before anything
+        is written (unpack_members); it is unpacked into D's parent as .BASE.incoming-T. With
+        --staging, A is a copy unique to this run: removed when this fails (and those in its
+        folder that no prepare holds and nobody wrote for a minute are a killed run's: removed). Nothing is swapped:
+        an interrupted prepare always leaves the previous dataset in place.
+    commit --archive A --sha256 HEX --top NAME --dataset-dir D --token T [--lock L] [--keep K]
+           [--state FILE]
+        swaps the prepared folder in with renames (D -> D.prev, new -> D; the same mix as the
+        one in place replaces D and leaves D.prev as it was), renames A to K, records FILE.
+        Ctrl-C is ignored here: a commit that started finishes.
+    install  (prepare + commit in one, the arguments of both)
+    rollback --dataset-dir D | --state FILE [--lock L]
         swaps D and D.prev (a second rollback swaps them back).
     where --state FILE
         prints (JSON) the dataset folder the last install filled.
 
-Exit 0 on success (one line on stdout); 1 with one line `error: ...` on stderr.
+L (target_home/.dlimgmgr/deploy.lock) serialises every orchestrator deploying to this host; a
+per-folder lock beside D covers the rest. While it works, prepare writes a newline to stdout now
+and then: once the orchestrator is gone (Ctrl-C dropped the SSH session) that write fails and
+prepare stops, removing its temp folder and the staging archive. Temps of a run that was killed
+are removed by the next one. Exit 0 on success (one line on stdout); 1 with one line
+`error: ...` on stderr; 130 when interrupted.
 """
 from __future__ import annotations
 
 import argparse
-import copy
 import fcntl
-import hashlib
 import json
 import os
 import posixpath
@@ -35,190 +39,121 @@ import shutil
 import signal
 import sys
 import tarfile
-import zlib
-from contextlib import contextmanager
+import time
+from contextlib import ExitStack, contextmanager
 
-CHUNK = 1 << 20
-INCOMING = ".incoming-"
+if "unpack_members" not in sys.modules:   # run as a file (not fed by lib.deploy): it lies beside us
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from unpack_members import INCOMING, UnpackError, check_archive, check_name, sha256_file  # noqa: E402
 
-
-class UnpackError(Exception):
-    """A refused archive or an unusable state; the message is one line for a person."""
-
-
-def sha256_file(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
+READY = ".ready"            # in a prepared folder: its prepare finished
+STALE_STAGING = 60          # seconds after which an unclaimed staging archive is a killed run's
+BEAT_EVERY = 0.2
 
 
-def _inside(path: str, top: str) -> bool:
-    """Whether a normalised archive path is `top` itself or below it."""
-    return path == top or path.startswith(top + "/")
+class Cancelled(UnpackError):
+    """The orchestrator went away (its end of stdout closed): stop and clean up."""
 
 
-def check_name(name: str, what: str = "dataset name") -> str:
-    """A plain dataset name (one folder name, no option, no path), or UnpackError."""
-    if (not name or name in (".", "..") or "/" in name or "\\" in name or name.startswith("-")
-            or any(ord(ch) < 32 for ch in name)):
-        raise UnpackError(f"{what} {name!r} is not a plain folder name (no '/', not '.' or '..', "
-                          f"no leading '-'); fix the manifest's name or --name")
-    return name
+class Beat:
+    """A newline on stdout at most every BEAT_EVERY s; a closed stdout means nobody waits."""
 
+    def __init__(self):
+        self.last = 0.0
 
-MAX_LINKS = 40   # as the kernel's ELOOP limit: a longer chain of links is refused
-
-
-class Tree:
-    """The archive's members as the filesystem will see them once unpacked in order: where
-    each link leads is resolved against the links accepted before it, as the kernel would."""
-
-    def __init__(self, top: str):
-        self.top = top
-        self.links: dict[str, str] = {}     # accepted symlink path -> its target
-        self.kinds: dict[str, str] = {}     # accepted path -> "file" | "dir" | "link"
-
-    def resolve(self, path: str, follow_last: bool = True) -> str | None:
-        """Where `path` (relative to the unpack folder) really lands, or None when it leaves it."""
-        todo = [p for p in path.split("/") if p not in ("", ".")]
-        done: list[str] = []
-        hops = 0
-        while todo:
-            part = todo.pop(0)
-            if part == "..":
-                if not done:
-                    return None
-                done.pop()
-                continue
-            done.append(part)
-            here = "/".join(done)
-            if here in self.links and (todo or follow_last):
-                hops += 1
-                target = self.links[here]
-                if hops > MAX_LINKS or target.startswith("/"):
-                    return None
-                done.pop()
-                todo = [p for p in target.split("/") if p not in ("", ".")] + todo
-        return "/".join(done)
-
-    def why_not(self, member: tarfile.TarInfo, norm: str) -> str | None:
-        """Why this member, unpacked after the ones accepted so far, could write or point outside."""
-        name, top = member.name, self.top
-        parent = self.resolve(posixpath.dirname(norm))
-        if parent is None or not _inside(posixpath.join(parent, posixpath.basename(norm)), top):
-            return f"member {name!r} is written through a link that leads outside {top}/"
-        real = posixpath.join(parent, posixpath.basename(norm))
-        if real in self.kinds:
-            return f"member {name!r} appears twice in the archive"
-        if member.issym():
-            target = member.linkname
-            lands = self.resolve(posixpath.join(parent, target)) if not target.startswith("/") else None
-            if lands is None or not _inside(lands, top):
-                return f"link {name!r} points outside {top}/ ({target})"
-            self.links[real] = target
-        elif member.islnk():
-            lands = self.resolve(member.linkname)
-            if lands is None or not _inside(lands, top) or self.kinds.get(lands) != "file":
-                return f"link {name!r} points outside {top}/ or to no file before it ({member.linkname})"
-        self.kinds[real] = "link" if member.issym() else "dir" if member.isdir() else "file"
-        return None
-
-    def escaping_link(self) -> str | None:
-        """A link that leads outside once every member is in place (a later link can re-route it)."""
-        for path, target in self.links.items():
-            lands = self.resolve(path)
-            if lands is None or not _inside(lands, self.top):
-                return f"link {path!r} points outside {self.top}/ through the links after it ({target})"
-        return None
-
-
-def check_member(member: tarfile.TarInfo, top: str) -> str | None:
-    """Why this member may not be unpacked (on its own, without the others), or None."""
-    name = member.name
-    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        return f"member {name!r} has an absolute path"
-    parts = name.replace("\\", "/").split("/")
-    if ".." in parts:
-        return f"member {name!r} climbs out with '..'"
-    norm = posixpath.normpath(name)
-    if not _inside(norm, top):
-        return f"member {name!r} is outside the single top folder {top}/"
-    if member.issym() or member.islnk():
-        target = member.linkname
-        if target.startswith("/"):
-            return f"link {name!r} points to an absolute path ({target})"
-        return None
-    if member.isreg() or member.isdir():
-        return None
-    kind = ("a device" if member.ischr() or member.isblk() else "a FIFO" if member.isfifo() else
-            f"an unsupported member (type {member.type!r})")
-    return f"member {name!r} is {kind}"
-
-
-def safe_copy(member: tarfile.TarInfo) -> tarfile.TarInfo:
-    """The member as it may land: no setuid/setgid/sticky, nobody else may write, owned by us
-    (what tarfile's "data" filter does, done here for every Python)."""
-    safe = copy.copy(member)
-    safe.mode = (member.mode & 0o755) | (0o700 if member.isdir() else 0o600)
-    safe.uid, safe.gid, safe.uname, safe.gname = os.getuid(), os.getgid(), "", ""
-    return safe
-
-
-def _free_space(folder: str) -> tuple[int, int]:
-    """(bytes, inodes) free for this user in `folder`'s filesystem."""
-    st = os.statvfs(folder)
-    return st.f_bavail * st.f_frsize, st.f_favail
-
-
-def check_archive(archive: str, top: str, room: str | None = None) -> list[tarfile.TarInfo]:
-    """Every member checked, nothing written; UnpackError names the first bad member. With `room`
-    (the folder it will land in) the sizes the headers declare must fit its free space: a bomb
-    is refused at the first header that overflows it, without inflating the rest."""
-    free, inodes = _free_space(room) if room else (None, None)
-    tree, members, total = Tree(top), [], 0
-    try:
-        with tarfile.open(archive, "r:gz") as tar:
-            for member in tar:       # lazily: one header at a time
-                why = check_member(member, top) or tree.why_not(member, posixpath.normpath(member.name))
-                if why:
-                    raise UnpackError(f"{archive}: {why}; refused the whole archive, nothing was written")
-                total += member.size
-                members.append(safe_copy(member))
-                if free is not None and (total > free or len(members) > inodes):
-                    raise UnpackError(f"{archive}: unpacks to more than {total} bytes in {len(members)} files, "
-                                      f"more than the {free} bytes / {inodes} files free in {room}; refused, "
-                                      f"nothing was written (free some space, or is it a gzip bomb?)")
-    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-        raise UnpackError(f"{archive}: not a readable .tar.gz ({exc}); mix and deploy again") from None
-    if not members:
-        raise UnpackError(f"{archive}: the archive is empty; mix again")
-    why = tree.escaping_link()
-    if why:
-        raise UnpackError(f"{archive}: {why}; refused the whole archive, nothing was written")
-    return members
+    def __call__(self) -> None:
+        now = time.monotonic()
+        if now - self.last < BEAT_EVERY:
+            return
+        self.last = now
+        try:
+            os.write(sys.stdout.fileno(), b"\n")
+        except OSError:
+            raise Cancelled("the orchestrator went away; nothing was changed") from None
 
 
 @contextmanager
-def _locked(dataset_dir: str):
-    """One deploy or rollback at a time per dataset folder."""
-    parent, base = os.path.split(dataset_dir)
-    os.makedirs(parent, exist_ok=True)
-    with open(os.path.join(parent, f".{base}.lock"), "a") as f:
+def _flock(path: str):
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "a+") as f:
         fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-        yield
+        yield f
 
 
-def _clear_leftovers(dataset_dir: str) -> None:
-    """Temp folders of an earlier run that was killed (we hold the lock, so none is live)."""
+@contextmanager
+def _locked(dataset_dir: str, lock: str | None = None):
+    """One deploy or rollback at a time per target (lock) and per dataset folder; yields the
+    folder's lock file, which also records what D and D.prev hold (Record)."""
+    parent, base = os.path.split(dataset_dir)
+    with ExitStack() as stack:
+        if lock:
+            stack.enter_context(_flock(os.path.expanduser(lock)))
+        yield Record(stack.enter_context(_flock(os.path.join(parent, f".{base}.lock"))))
+
+
+class Record:
+    """{"current": sha256, "prev": sha256} of D and D.prev, kept in D's lock file (read and written
+    only under its lock), so that a second deploy of the same mix keeps the real previous D.prev.
+    A torn or missing record is no record: the next deploy rotates as if the mix were new."""
+
+    def __init__(self, file):
+        self.file = file
+
+    def read(self) -> dict:
+        self.file.seek(0)
+        try:
+            data = json.loads(self.file.read() or "{}")
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def write(self, current, prev) -> None:
+        self.file.seek(0)
+        self.file.truncate()
+        self.file.write(json.dumps({"current": current, "prev": prev}) + "\n")
+        self.file.flush()
+
+
+def _incoming(dataset_dir: str, token: str) -> str:
+    parent, base = os.path.split(dataset_dir)
+    return os.path.join(parent, f".{base}{INCOMING}{check_name(token, 'token')}")
+
+
+def _clear_leftovers(dataset_dir: str, staging: str | None) -> None:
+    """Temps of earlier runs that were killed (we hold the lock, so no prepare is live): a folder
+    whose prepare never finished, or finished long ago; a staging archive nobody claimed."""
     parent, base = os.path.split(dataset_dir)
     for entry in os.listdir(parent):
-        if entry.startswith(f".{base}{INCOMING}"):
-            shutil.rmtree(os.path.join(parent, entry), ignore_errors=True)
+        path = os.path.join(parent, entry)
+        if entry.startswith(f".{base}{INCOMING}") and (
+                not os.path.exists(os.path.join(path, READY)) or _age(os.path.join(path, READY)) > STALE_STAGING):
+            shutil.rmtree(path, ignore_errors=True)
+    for entry in os.listdir(staging) if staging and os.path.isdir(staging) else ():
+        path = os.path.join(staging, entry)
+        if _age(path) > STALE_STAGING and not _claimed(path):
+            _unlink(path)
 
 
-def _write_state(path: str, data: dict) -> None:
+def _claimed(path: str) -> bool:
+    """Whether a live prepare holds this staging archive (it keeps a shared lock on it)."""
+    try:
+        with open(path, "rb") as f:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return False
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+
+
+def _age(path: str) -> float:
+    try:
+        return time.time() - os.stat(path).st_mtime
+    except OSError:
+        return 0.0
+
+
+def _write_json(path: str, data: dict) -> None:
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     tmp = f"{path}.tmp-{os.getpid()}"
     with open(tmp, "w") as f:
@@ -255,64 +190,108 @@ def dataset_folder(dataset_dir: str) -> str:
     return path
 
 
-def _extract(archive: str, members: list, tmp: str) -> None:
+def _extract(archive: str, members: list, tmp: str, beat) -> None:
+    def beating(items):
+        for member in items:
+            beat()
+            yield member
     with _TouchingTarFile.open(archive, "r:gz") as tar:
         # The "data" filter (Python >= 3.11.4 / 3.12) is a second guard behind Tree and safe_copy.
         kw = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
-        tar.extractall(tmp, members=members, **kw)
+        tar.extractall(tmp, members=beating(members), **kw)
 
 
-def _swap_in(new: str, dataset_dir: str, tmp: str) -> bool:
-    """D -> D.prev, new -> D: renames in one folder, D briefly absent, never partial. With no
-    current D an existing D.prev is left as it is. Whether there was a previous D."""
+def prepare(archive: str, sha256: str, top: str, dataset_dir: str, token: str, lock: str | None = None,
+            staging: bool = False, beat=None) -> str:
+    """Verify and unpack beside D as .BASE.incoming-TOKEN; swap nothing. A `staging` archive (a
+    copy unique to this run) is removed when this fails or is stopped."""
+    top, archive, beat = check_name(top), os.path.expanduser(archive), beat or Beat()
+    dataset_dir = dataset_folder(dataset_dir)
+    parent = os.path.dirname(dataset_dir)
+    tmp, done, claim = _incoming(dataset_dir, token), False, None
+    try:
+        if not os.path.isfile(archive):
+            raise UnpackError(f"{archive}: not found; deploy again")
+        claim = open(archive, "rb")
+        fcntl.flock(claim.fileno(), fcntl.LOCK_SH)   # ours: no other run's cleanup removes it
+        got = sha256_file(archive, beat)   # the archive is this run's own: no lock needed yet
+        if got != sha256:
+            raise UnpackError(f"{archive}: sha256 {got[:16]}... does not match the manifest's "
+                              f"{sha256[:16]}...; the copy is damaged or not this mix: deploy again")
+        os.makedirs(parent, exist_ok=True)
+        members = check_archive(archive, top, room=parent, beat=beat)
+        with _locked(dataset_dir, lock):
+            _clear_leftovers(dataset_dir, os.path.dirname(archive) if staging else None)
+            os.mkdir(tmp)
+            try:
+                _extract(archive, members, tmp, beat)
+            except OSError as exc:
+                raise UnpackError(f"{archive}: unpacking into {parent} failed: {exc.strerror or exc}; "
+                                  f"nothing was changed (free some space there)") from None
+            if not os.path.isdir(os.path.join(tmp, top)):
+                raise UnpackError(f"{archive}: has no top folder {top}/; mix again")
+            open(os.path.join(tmp, READY), "w").close()
+            done = True
+    finally:
+        if claim is not None:
+            claim.close()
+        if not done:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if staging:   # never the user's own file
+                _unlink(archive)
+    return f"prepared {top} beside {dataset_dir}"
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _swap_in(new: str, dataset_dir: str, tmp: str, same: bool) -> bool:
+    """D -> D.prev, new -> D: renames in one folder, D briefly absent, never partial. The same mix
+    as the one in place replaces D and leaves D.prev; with no current D an existing D.prev is
+    left as it is. Whether D.prev now holds the previous dataset."""
     prev = dataset_dir + ".prev"
-    had_previous = os.path.lexists(dataset_dir)
-    if had_previous:
+    if not os.path.lexists(dataset_dir):
+        os.rename(new, dataset_dir)
+        return False
+    if same:
+        os.rename(dataset_dir, os.path.join(tmp, "old.same"))
+    else:
         if os.path.lexists(prev):
             os.rename(prev, os.path.join(tmp, "old.prev"))
         os.rename(dataset_dir, prev)
     os.rename(new, dataset_dir)
-    return had_previous
+    return os.path.lexists(prev)
 
 
-def install(archive: str, sha256: str, top: str, dataset_dir: str, state: str | None = None) -> str:
-    top = check_name(top)
-    archive = os.path.expanduser(archive)
-    dataset_dir = dataset_folder(dataset_dir)
-    parent, base = os.path.split(dataset_dir)
-    if not os.path.isfile(archive):
-        raise UnpackError(f"{archive}: not found; deploy again")
-    got = sha256_file(archive)
-    if got != sha256:
-        raise UnpackError(f"{archive}: sha256 {got[:16]}... does not match the manifest's {sha256[:16]}...; "
-                          f"the copy is damaged or not this mix: deploy again")
-    os.makedirs(parent, exist_ok=True)
-    members = check_archive(archive, top, room=parent)
-    with _locked(dataset_dir):
-        _clear_leftovers(dataset_dir)
-        tmp = os.path.join(parent, f".{base}{INCOMING}{os.getpid()}")
-        os.mkdir(tmp)
+def commit(archive: str, sha256: str, top: str, dataset_dir: str, token: str, lock: str | None = None,
+           keep: str | None = None, state: str | None = None) -> str:
+    """Swap the prepared folder in (Ctrl-C ignored from here: a commit that started finishes)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    top, archive, dataset_dir = check_name(top), os.path.expanduser(archive), dataset_folder(dataset_dir)
+    tmp = _incoming(dataset_dir, token)
+    with _locked(dataset_dir, lock) as record:
+        if not os.path.exists(os.path.join(tmp, READY)):
+            raise UnpackError(f"{tmp}: the prepared dataset is gone (another run cleared it?); deploy again")
+        held = record.read()
+        same = os.path.isdir(dataset_dir) and held.get("current") == sha256
         try:
-            try:
-                _extract(archive, members, tmp)
-            except OSError as exc:
-                raise UnpackError(f"{archive}: unpacking into {parent} failed: {exc.strerror or exc}; "
-                                  f"nothing was changed (free some space there)") from None
-            new = os.path.join(tmp, top)
-            if not os.path.isdir(new):
-                raise UnpackError(f"{archive}: has no top folder {top}/; mix again")
-            # No Ctrl-C between the renames: the dataset is swapped in whole, or not at all.
-            old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-            try:
-                had_previous = _swap_in(new, dataset_dir, tmp)
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+            kept = _swap_in(os.path.join(tmp, top), dataset_dir, tmp, same)
+            record.write(sha256, held.get("prev") if same else held.get("current"))
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    if state:
-        _write_state(os.path.expanduser(state), {"name": top, "sha256": sha256, "dataset_dir": dataset_dir})
-    kept = f"; the previous one is kept as {dataset_dir}.prev" if had_previous else ""
-    return f"deployed {top} into {dataset_dir}{kept}"
+        if keep:
+            os.replace(archive, os.path.expanduser(keep))
+        if state:
+            _write_json(os.path.expanduser(state), {"name": top, "sha256": sha256, "dataset_dir": dataset_dir})
+    if same:
+        return (f"deployed {top} into {dataset_dir} again (the same mix as the one it replaced)"
+                + (f"; the previous one is still {dataset_dir}.prev" if kept else ""))
+    return f"deployed {top} into {dataset_dir}" + (f"; the previous one is kept as {dataset_dir}.prev" if kept else "")
 
 
 def _dataset_dir_from_state(state: str | None) -> str:
@@ -328,10 +307,10 @@ def _dataset_dir_from_state(state: str | None) -> str:
         raise UnpackError(f"{path}: unreadable deploy record; deploy again") from None
 
 
-def rollback(dataset_dir: str | None = None, state: str | None = None) -> str:
+def rollback(dataset_dir: str | None = None, state: str | None = None, lock: str | None = None) -> str:
     dataset_dir = dataset_folder(dataset_dir or _dataset_dir_from_state(state))
     prev = dataset_dir + ".prev"
-    with _locked(dataset_dir):
+    with _locked(dataset_dir, lock) as record:
         if not os.path.lexists(prev):
             raise UnpackError(f"{prev}: no previous dataset to roll back to (it appears after a second deploy)")
         parent, base = os.path.split(dataset_dir)
@@ -341,6 +320,8 @@ def rollback(dataset_dir: str | None = None, state: str | None = None) -> str:
         os.rename(prev, dataset_dir)
         if os.path.lexists(tmp):
             os.rename(tmp, prev)
+        held = record.read()
+        record.write(held.get("prev"), held.get("current"))
     return f"rolled back {dataset_dir} to the previous dataset; the one it replaced is now {prev}"
 
 
@@ -350,28 +331,51 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(1)
 
 
-def main(argv=None) -> int:
+def _parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="unpack", description="verify, unpack and swap in a mixed dataset")
     sub = ap.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("install")
-    p.add_argument("--archive", required=True)
-    p.add_argument("--sha256", required=True)
-    p.add_argument("--top", required=True)
-    p.add_argument("--dataset-dir", required=True)
-    p.add_argument("--state")
+    for command in ("prepare", "commit", "install"):
+        p = sub.add_parser(command)
+        for flag in ("--archive", "--sha256", "--top", "--dataset-dir"):
+            p.add_argument(flag, required=True)
+        p.add_argument("--token", required=command != "install")
+        p.add_argument("--lock")
+        if command == "prepare":
+            p.add_argument("--staging", action="store_true")
+        else:
+            p.add_argument("--keep")
+            p.add_argument("--state")
     p = sub.add_parser("rollback")
     p.add_argument("--dataset-dir")
     p.add_argument("--state")
+    p.add_argument("--lock")
     p = sub.add_parser("where")
     p.add_argument("--state", required=True)
-    args = ap.parse_args(argv)
+    return ap
+
+
+def _run(args) -> str:
+    what = (args.archive, args.sha256, args.top, args.dataset_dir) if args.command in ("prepare", "commit",
+                                                                                      "install") else ()
+    if args.command == "prepare":
+        return prepare(*what, args.token, args.lock, args.staging)
+    if args.command == "commit":
+        return commit(*what, args.token, args.lock, args.keep, args.state)
+    if args.command == "install":
+        token = args.token or str(os.getpid())
+        prepare(*what, token, args.lock, beat=lambda: None)  # its stdout is the one line
+        return commit(*what, token, args.lock, args.keep, args.state)
+    if args.command == "rollback":
+        return rollback(args.dataset_dir, args.state, args.lock)
+    return json.dumps(_dataset_dir_from_state(args.state))
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
     try:
-        if args.command == "install":
-            print(install(args.archive, args.sha256, args.top, args.dataset_dir, args.state))
-        elif args.command == "rollback":
-            print(rollback(args.dataset_dir, args.state))
-        else:
-            print(json.dumps(_dataset_dir_from_state(args.state)))
+        print(_run(args))
+    except Cancelled:
+        return 130
     except UnpackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -380,12 +384,11 @@ def main(argv=None) -> int:
         print(f"error: {where}: {exc.strerror or exc}; check the folder's permissions and free space",
               file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:   # only before a commit: a commit ignores Ctrl-C
         print("error: interrupted before the swap; the previous dataset was left in place", file=sys.stderr)
         return 130
     except Exception as exc:   # never a traceback on the host: one line, exit 1
-        print(f"error: unpack failed unexpectedly ({type(exc).__name__}: {exc}); the previous dataset was "
-              f"left in place", file=sys.stderr)
+        print(f"error: unpack failed unexpectedly ({type(exc).__name__}: {exc})", file=sys.stderr)
         return 1
     return 0
 

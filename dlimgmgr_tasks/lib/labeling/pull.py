@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import checks, voc
 from ..errors import UserError
-from ..files import atomic_write
+from ..files import atomic_write, no_interrupt
 from ..hashing import sha256_bytes
 from ..projects import Project
 from .changes import changes_text, describe_changes
@@ -102,18 +102,35 @@ def pull(project: Project, host) -> PullResult:
         changed = [p for p in paths if listing[p] != seen.get(p)]
         if changed:
             wanted[stem] = changed
-    fetched = _fetch(host, folder, sorted(p for ps in wanted.values() for p in ps))
+    try:
+        fetched = _fetch(host, folder, sorted(p for ps in wanted.values() for p in ps))
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt(interrupted_message(project, 0, len(wanted))) from None
     new_record = {k: dict(v) for k, v in record.items()}
-    for stem in sorted(images):
-        entry = new_record.setdefault(stem, {})
-        if stem in wanted:
-            found = Found(cands[stem], wanted[stem], fetched, listing, lambda p: place(host, posixpath.join(folder, p)))
-            _take(project, images[stem], found, entry, result)
-        else:
-            _still_waiting(project, stem, entry, result)
+    done = 0
+    try:
+        for stem in sorted(images):
+            with no_interrupt():   # a carrier's master and its record entry change together
+                entry = new_record.setdefault(stem, {})
+                if stem in wanted:
+                    found = Found(cands[stem], wanted[stem], fetched, listing,
+                                  lambda p: place(host, posixpath.join(folder, p)))
+                    _take(project, images[stem], found, entry, result)
+                    done += 1
+                else:
+                    _still_waiting(project, stem, entry, result)
+    except KeyboardInterrupt:
+        write_record(project, {k: v for k, v in new_record.items() if v})
+        raise KeyboardInterrupt(interrupted_message(project, done, len(wanted))) from None
     if result.changed or new_record != record:
         write_record(project, {k: v for k, v in new_record.items() if v})
     return result
+
+
+def interrupted_message(project: Project, done: int, wanted: int) -> str:
+    """What a Ctrl-C during a pull left: how many of the changed annotations were dealt with."""
+    return (f"interrupted (Ctrl-C): {project.name}: {done} of {wanted} changed master annotation(s) were taken; "
+            f"run it again to take the rest")
 
 
 def _fetch(host, folder: str, paths: list[str]) -> dict[str, bytes]:

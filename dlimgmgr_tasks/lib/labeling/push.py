@@ -65,7 +65,12 @@ def push(project: Project, host) -> PushResult:
     classes = classes_text(project)
     classes = None if listing.get(CLASSES_FILE) == sha256_bytes(classes) else classes
     if send or classes is not None:
-        _send(project, host, folder, send, classes)
+        try:
+            _send(project, host, folder, send, classes)
+        except KeyboardInterrupt:
+            # Each file lands by a rename: the labeling side has every file old or new, never half.
+            raise KeyboardInterrupt(f"interrupted (Ctrl-C): {project.name}: the push did not finish; each file "
+                                    f"there is the old one or the new one, never half; run it again") from None
     result.sent, result.classes_sent = send, classes is not None
     write_record(project, new_record)
     return result

@@ -1,0 +1,47 @@
+"""What the deploy fault tests share: a deployed target to break, a real `inv deploy` to
+interrupt, a slow `python:` to hit one unpack step reliably, and the host-side leftover check."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from deploydata import MIX, usable
+from mixdata import make_build
+
+
+def slow_python(tmp_path: Path, step: str, pause: float = 3.0) -> tuple[Path, Path]:
+    """(a python for hosts.yaml that pauses before unpack's STEP, the file it touches then)."""
+    mark, wrapper = tmp_path / f"started-{step}", tmp_path / f"slow-{step}-python"
+    wrapper.write_text(f'#!/bin/sh\ncase " $* " in *" {step} "*) touch {mark}; sleep {pause};; esac\n'
+                       f'exec {sys.executable} "$@"\n')
+    wrapper.chmod(0o755)
+    return wrapper, mark
+
+
+def deployed_once(repo, pytorch: dict, **hosts) -> tuple[Path, list[str]]:
+    """repo with `ds` (seed 1) deployed to `pytorch`, then mixed again (seed 2): (dataset, ids)."""
+    make_build(repo.path, "alpha", ["cat", "dog"], 400)
+    repo.write_hosts({"dataaug": {"host": "local"}, "pytorch": pytorch}, **hosts)
+    repo.inv(*MIX, "--name", "ds", "--seed", "1", "deploy", check=True)
+    repo.inv(*MIX, "--name", "ds", "--seed", "2", check=True)
+    dataset = Path(pytorch["target_home"]) / "datasets" / "ds"
+    return dataset, usable(dataset)
+
+
+def start_deploy(repo) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "invoke", "deploy"], cwd=repo.path, env=repo.env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+
+
+def host_is_clean(target_home: Path, seconds: float = 15) -> bool:
+    """No staging archive, no half-unpacked folder (waiting while the host side cleans up)."""
+    def clean():
+        staging = target_home / ".dlimgmgr" / "staging"
+        return not (staging.exists() and any(staging.iterdir())) and not [
+            p for p in (target_home / "datasets").iterdir() if ".incoming-" in p.name]
+    deadline = time.monotonic() + seconds
+    while not clean() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return clean()
