@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import yaml  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
+from dlimgmgr_tasks.lib.workspace import Workspace  # noqa: E402
 from dlimgmgr_tasks.lib import compose, projects  # noqa: E402
 
 GOAL = 3.0
@@ -56,7 +57,7 @@ def make_projects(root: Path, carriers: int) -> list[str]:
 def run_compose(root: Path, names: list[str], size) -> float:
     start = time.perf_counter()
     for name in names:
-        compose.compose(projects.load(root, name), size)
+        compose.compose(projects.load(Workspace.at(root), name), size)
     return time.perf_counter() - start
 
 
@@ -64,7 +65,7 @@ def floor_plan(root: Path, names: list[str], size) -> list[tuple[tuple, list]]:
     """Per carrier: its background colour and the (PIL RGBA piece, x, y) compose pasted."""
     plan = []
     for name in names:
-        maker = compose.composer(projects.load(root, name), size)
+        maker = compose.composer(projects.load(Workspace.at(root), name), size)
         for s in range(maker.conf.count):
             scene = maker.scene(s)
             color = tuple(int(v) for v in scene.background[0, 0])

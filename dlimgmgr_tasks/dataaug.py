@@ -46,7 +46,7 @@ def preview(c, name, build=False, limit=None, coverage=False):
     project = ws.project(name)
     if coverage:
         from .lib import coverage as lib_coverage
-        path, cov = lib_coverage.coverage_project(ws.root, project, build=bool(build))
+        path, cov = lib_coverage.coverage_project(project, build=bool(build))
         print(path)
         print(cov.summary(project.name))
         return

@@ -7,6 +7,7 @@ import numpy as np
 import yaml
 from PIL import Image, ImageDraw
 
+from dlimgmgr_tasks.lib.workspace import Workspace
 from dlimgmgr_tasks.lib import compose as lib, projects, voc
 
 WHITE = (255, 255, 255)
@@ -46,7 +47,7 @@ def arrow_icon() -> Image.Image:
 
 
 def load(root: Path, name: str = "demo") -> projects.Project:
-    return projects.load(root, name)
+    return projects.load(Workspace.at(root), name)
 
 
 def pixels(path: Path) -> np.ndarray:

@@ -1,6 +1,8 @@
 """compose: carriers with exact pre-labels, placements, determinism, the person-edit record, errors."""
 from __future__ import annotations
 
+from dlimgmgr_tasks.lib.workspace import Workspace
+
 import hashlib
 
 import numpy as np
@@ -234,7 +236,7 @@ def test_sample_projects_are_composed_and_up_to_date(repo):
     assert "close: 8 carriers 400x400: 0 written, 8 unchanged" in proc.stdout
     assert "kanji: 8 carriers 400x400: 0 written, 8 unchanged" in proc.stdout
     for name, classes in (("close", {"close"}), ("kanji", {"yama", "kawa", "hi", "ki"})):
-        pairs = projects.load(repo.path, name).labelled_carriers()
+        pairs = projects.load(Workspace.at(repo.path), name).labelled_carriers()
         assert len(pairs) == 8
         seen = set()
         for image, xml in pairs:
@@ -247,7 +249,7 @@ def test_sample_projects_are_composed_and_up_to_date(repo):
 def test_profile_flag_makes_64x64_carriers(repo):
     proc = repo.inv("dataaug.compose", "close", "--profile", "resnet34", check=True)
     assert "close: 8 carriers 64x64: 8 written" in proc.stdout
-    for image, xml in projects.load(repo.path, "close").labelled_carriers():
+    for image, xml in projects.load(Workspace.at(repo.path), "close").labelled_carriers():
         ann = voc.read(xml)
         assert Image.open(image).size == (64, 64) and (ann.width, ann.height) == (64, 64)
         for obj in ann.objects:  # the sample close has 0 (negatives) to 3 buttons per carrier

@@ -56,7 +56,7 @@ def test_import_into_a_project(repo, tmp_path):
     assert sorted(p.name for p in sources.iterdir()) == ["close.png", "variant_2.png"]
     assert (sources / "variant_2.png").read_bytes() == (inbox / "Variant 2.png").read_bytes()
     # one class, so the new variant is pasted as it
-    project = projects.load(repo.path, "tp")
+    project = projects.load(Workspace.at(repo.path), "tp")
     assert [project.source_class(s) for s in project.sources()] == ["close", "close"]
 
     # a second harvest of the same folder minus the broken file adds nothing and exits 0
@@ -81,7 +81,7 @@ def test_import_each_makes_one_project_per_new_image(repo, tmp_path):
     assert "-> projects/ad_button/master/sources/ad_button.jpg" in line_for(proc.stdout, "Ad Button.JPG")
     assert "-> projects/harvested/master/sources/日本.png" in line_for(proc.stdout, "日本.png")
     for name, classes in (("close-2", ["close"]), ("ad_button", ["ad_button"]), ("harvested", ["日本"])):
-        project = projects.load(repo.path, name)
+        project = projects.load(Workspace.at(repo.path), name)
         assert project.classes == classes and len(project.sources()) == 1
     repo.inv("dlimgmgr.check", check=True)
 

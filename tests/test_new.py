@@ -33,7 +33,7 @@ def test_new_with_sources(repo, tmp_path):
     assert {p.name for p in (pdir / "master" / "sources").iterdir()} == {"close_icon.png", "ok.jpg", "日.png"}
     assert (pdir / "master" / "sources" / "ok.jpg").read_bytes() == b.read_bytes()  # copied, not re-encoded
     assert (pdir / "notebooks").is_dir() and (pdir / "README.md").read_text().startswith("# demo")
-    project = projects.load(repo.path, "demo")
+    project = projects.load(Workspace.at(repo.path), "demo")
     assert project.classes == ["close_icon", "ok", "日"]
     assert [project.source_class(s) for s in project.sources()] == ["close_icon", "ok", "日"]
     assert not [p for p in (repo.path / "projects").iterdir() if p.name.startswith(".")]  # no temp left
@@ -43,7 +43,7 @@ def test_new_with_sources(repo, tmp_path):
 
 def test_new_without_sources_uses_the_name_as_class(repo):
     repo.inv("dlimgmgr.new", "solo", check=True)
-    project = projects.load(repo.path, "solo")
+    project = projects.load(Workspace.at(repo.path), "solo")
     assert project.classes == ["solo"] and project.sources() == []
 
 

@@ -365,9 +365,6 @@ def _bad_project(ws, name: str, exc: UserError) -> Problem:
 def check_projects(ws, names=None, include_build: bool = True) -> Report:
     """Check the named projects of a Workspace (all when none). An explicitly named unknown project
     is a UserError; a project.yaml that does not load is reported as a problem."""
-    from .workspace import Workspace
-
-    ws = ws if isinstance(ws, Workspace) else Workspace.at(ws)  # a bare root: still accepted for now
     report = Report(problems=[])
     for name in list(names) if names else projects_lib.list_names(ws):
         try:

@@ -118,11 +118,12 @@ def plot(cov: Coverage, out_path: Path, title: str) -> Path:
     return out_path
 
 
-def coverage_project(root: Path, project, build: bool = False) -> tuple[Path, Coverage]:
-    """Measure and plot a project's masters (or build) into ROOT/build/previews/NAME-KIND-coverage.png."""
+def coverage_project(project, build: bool = False) -> tuple[Path, Coverage]:
+    """Measure and plot a project's masters (or build) into ROOT/build/previews/NAME-KIND-coverage.png
+    (ROOT: the project's workspace)."""
     from .preview import project_items
 
     kind = "build" if build else "master"
     cov = measure(project_items(project, build))
-    out = Path(root) / "build" / "previews" / f"{project.name}-{kind}-coverage.png"
+    out = project.workspace.root / "build" / "previews" / f"{project.name}-{kind}-coverage.png"
     return plot(cov, out, f"{project.name} {kind}"), cov

@@ -34,16 +34,6 @@ def check_name(name: str) -> str:
     return name
 
 
-def _workspace(where):
-    """A Workspace, given one (or, for now, a checkout's root path)."""
-    from .workspace import Workspace
-    return where if isinstance(where, Workspace) else Workspace.at(where)
-
-
-def projects_dir(where) -> Path:
-    return _workspace(where).projects_dir
-
-
 def is_image(path: Path) -> bool:
     return path.is_file() and path.suffix.lower() in IMAGE_EXTS and not path.name.startswith(".")
 
@@ -131,10 +121,9 @@ def _validate(path: Path, data) -> dict:
     return data
 
 
-def load(where, name: str) -> Project:
-    """Load projects/NAME of a workspace; a missing or invalid project is a UserError naming the fix."""
+def load(ws, name: str) -> Project:
+    """Load projects/NAME of a Workspace; a missing or invalid project is a UserError naming the fix."""
     check_name(name)
-    ws = _workspace(where)
     pdir = ws.projects_dir / name
     path = pdir / "project.yaml"
     if not path.is_file():
@@ -149,16 +138,15 @@ def load(where, name: str) -> Project:
     return Project(name, pdir, _validate(path, data), ws)
 
 
-def list_names(where) -> list[str]:
-    pdir = projects_dir(where)
+def list_names(ws) -> list[str]:
+    pdir = ws.projects_dir
     if not pdir.is_dir():
         return []
     return sorted(p.name for p in pdir.iterdir()
                   if p.name not in RESERVED and (p / "project.yaml").is_file() and NAME_RE.fullmatch(p.name))
 
 
-def load_many(where, names=None) -> list[Project]:
-    """The named projects, or every project when none is named."""
-    ws = _workspace(where)
+def load_many(ws, names=None) -> list[Project]:
+    """The named projects of a Workspace, or every project when none is named."""
     names = list(names) if names else list_names(ws)
     return [load(ws, n) for n in names]

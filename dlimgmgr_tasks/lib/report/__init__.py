@@ -48,7 +48,7 @@ def _check(ws, names):
     from .. import checks
 
     names = [n for n in names if n in set(ws.project_names())]
-    return checks.check_projects(ws.root, names) if names else checks.Report(problems=[])
+    return checks.check_projects(ws, names) if names else checks.Report(problems=[])
 
 
 def _project_provenance(project) -> dict:
