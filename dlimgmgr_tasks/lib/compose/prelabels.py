@@ -8,11 +8,9 @@ and reports it as kept. ``is_prelabel()`` answers the same question for other fe
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from ..errors import UserError
-from ..files import atomic_write
+from .. import records
 from ..hashing import sha256_bytes
 from ..projects import Project
 
@@ -25,24 +23,13 @@ def prelabels_path(project: Project) -> Path:
 
 def read_prelabels(project: Project) -> dict[str, str]:
     """stem -> sha256 of the XML compose wrote; {} when there is no record."""
-    path = prelabels_path(project)
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        raise UserError(f"{path}: not valid JSON; restore it from git, or delete it (compose then keeps "
-                        f"every existing XML as if a person had edited it)") from None
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise UserError(f"{path}: expected an object of stem -> sha256; restore it from git")
-    return data
+    return records.read_record(prelabels_path(project), lambda data: all(isinstance(v, str) for v in data.values()),
+                               "restore it from git, or delete it (compose then keeps every existing XML as "
+                               "if a person had edited it)")
 
 
 def write_prelabels(project: Project, record: dict[str, str]) -> None:
-    data = (json.dumps(dict(sorted(record.items())), indent=2) + "\n").encode()
-    path = prelabels_path(project)
-    if not path.is_file() or path.read_bytes() != data:
-        atomic_write(path, data)
+    records.write_record(prelabels_path(project), record, indent=2)
 
 
 def is_prelabel(project: Project, xml_path: Path, record: dict[str, str] | None = None) -> bool:

@@ -13,11 +13,10 @@ a person" is a fact about the labels: every clone's `status` and build warning m
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from .. import records
 from ..errors import UserError
-from ..files import atomic_write
 from ..hashing import sha256_file
 from ..projects import Project
 
@@ -38,24 +37,13 @@ def record_path(project: Project) -> Path:
 
 
 def read_record(project: Project) -> dict[str, dict]:
-    path = record_path(project)
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        data = None
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise UserError(f"{path}: not a valid push record; restore it from git, or delete it (the next push "
-                        f"then sends every carrier whose copy on the labeling side differs)")
-    return data
+    return records.read_record(record_path(project), lambda data: all(isinstance(v, dict) for v in data.values()),
+                               "restore it from git, or delete it (the next push then sends every carrier "
+                               "whose copy on the labeling side differs)")
 
 
 def write_record(project: Project, record: dict[str, dict]) -> None:
-    data = (json.dumps(dict(sorted(record.items())), indent=1, sort_keys=True) + "\n").encode()
-    path = record_path(project)
-    if not path.is_file() or path.read_bytes() != data:
-        atomic_write(path, data)
+    records.write_record(record_path(project), record, indent=1)
 
 
 def prelabels(project: Project) -> dict[str, str]:
