@@ -70,6 +70,10 @@ class FreezeProxy:
         self.frozen.set()
         for s in [self._listener, *self._socks]:
             try:
+                s.shutdown(socket.SHUT_RDWR)  # close() alone sends no FIN while a pump blocks in recv
+            except OSError:
+                pass
+            try:
                 s.close()
             except OSError:
                 pass

@@ -24,6 +24,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..files import atomic_write
 from ..hashing import sha256_file
+from ..orphans import die_with_parent
 from .hostcall import MODULE, RECORDS
 
 VERSIONS_DIFFER = 2
@@ -42,6 +43,7 @@ def _items(args) -> int:
               "install the same versions (inv dataaug.prepare, requirements.txt)", file=sys.stderr)
         return VERSIONS_DIFFER
     signal.signal(signal.SIGTERM, _stop)  # the orchestrator's cancel: stop the workers, clean up
+    die_with_parent(signal.SIGTERM)       # and the same when the orchestrator (or its SSH session) dies
     size = tuple(int(v) for v in args.size.lower().split("x"))
     items = decode_items(sys.stdin.read())
     out = Path(args.out_dir)
@@ -111,6 +113,10 @@ def main(argv=None) -> int:
         return 0
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a full disk here: one line naming the path, for the orchestrator's message
+        where = exc.filename or Path(getattr(args, "out_dir", ".")).resolve()
+        print(f"error: {where}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

@@ -224,6 +224,9 @@ def _mix_locked(ws, name, loaded, classes, rows, ratios, seed, remap, jobs, form
         with files.no_interrupt():  # both renames or neither: a manifest always describes its archive
             os.replace(tmp, archive)
             os.replace(tmp_manifest, manifest_path)
+    except OSError as exc:
+        exc.filename = exc.filename or str(archive)  # a write to the open archive (a full disk) names no file
+        raise
     finally:
         tmp.unlink(missing_ok=True)
         tmp_manifest.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ not whole: then it is rewritten in memory (voc.parse -> rename -> voc.dumps), ne
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections import deque
 from dataclasses import dataclass, replace
@@ -14,6 +15,7 @@ from typing import Iterator
 
 from .. import checks, voc
 from ..errors import UserError
+from ..orphans import die_with_parent
 from .items import Item
 
 INSPECT_CHUNK = 200            # pairs checked per task by a worker process
@@ -89,7 +91,8 @@ class Inspection:
             # fork: workers start in milliseconds with the modules already imported (Linux);
             # elsewhere the platform's default start method.
             mp = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp)
+            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp, initializer=die_with_parent,
+                                            initargs=(signal.SIGKILL, os.getpid()))  # none outlives a kill
             for _ in range(2 * jobs + 2):
                 if not self._submit():
                     break

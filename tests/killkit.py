@@ -1,0 +1,77 @@
+"""What the SIGKILL and frozen-link tests share: a real `inv` in its own process group with its
+stderr in a file (the orphans it leaves still write there), and waits on that group's processes."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from signals import wait_for
+
+
+def start_inv(repo, log: Path, *args: str) -> subprocess.Popen:
+    """`inv ARGS` in repo, leader of a new process group; stdout and stderr go to files beside log."""
+    out, err = open(log.with_suffix(".out"), "wb"), open(log, "wb")
+    try:
+        return subprocess.Popen([sys.executable, "-m", "invoke", *args], cwd=repo.path, env=repo.env,
+                                stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True)
+    finally:
+        out.close()
+        err.close()
+
+
+def group(pgid: int) -> list[int]:
+    """Live processes (zombies left out) of process group pgid."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat[0] != "Z" and int(stat[2]) == pgid:
+            found.append(int(pid))
+    return found
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for p in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat[0] != "Z" and int(stat[1]) == pid:
+            out.append(int(p))
+    return out
+
+
+def group_ends_within(pgid: int, seconds: float) -> bool:
+    """True when every process of the group is gone in time; else kill them all and say False."""
+    deadline = time.monotonic() + seconds
+    while group(pgid):
+        if time.monotonic() > deadline:
+            stop_group(pgid)
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def stop_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except OSError:
+        pass
+    wait_for(lambda: not group(pgid), 10)
+
+
+def sigkill(proc: subprocess.Popen) -> None:
+    """SIGKILL the orchestrator alone (not its group) and reap it."""
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+
+
+def count_files(folders, pattern: str) -> int:
+    return sum(1 for folder in folders for _ in folder.glob(pattern))
