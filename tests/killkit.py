@@ -3,21 +3,30 @@ stderr in a file (the orphans it leaves still write there), and waits on that gr
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from signals import wait_for
 
+_TEMPS: dict[int, str] = {}   # the TMPDIR of each group start_inv began
+
 
 def start_inv(repo, log: Path, *args: str) -> subprocess.Popen:
     """`inv ARGS` in repo, leader of a new process group; stdout and stderr go to files beside log."""
     out, err = open(log.with_suffix(".out"), "wb"), open(log, "wb")
+    # A killed process cannot remove its temps (multiprocessing's pymp-* folder): it gets a TMPDIR
+    # of its own, removed with its group (short: a socket path there must fit AF_UNIX's 108 bytes).
+    tmp = tempfile.mkdtemp(prefix="k")
     try:
-        return subprocess.Popen([sys.executable, "-m", "invoke", *args], cwd=repo.path, env=repo.env,
+        proc = subprocess.Popen([sys.executable, "-m", "invoke", *args], cwd=repo.path, env={**repo.env, "TMPDIR": tmp},
                                 stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True)
+        _TEMPS[proc.pid] = tmp
+        return proc
     finally:
         out.close()
         err.close()
@@ -65,6 +74,7 @@ def stop_group(pgid: int) -> None:
     except OSError:
         pass
     wait_for(lambda: not group(pgid), 10)
+    shutil.rmtree(_TEMPS.pop(pgid, ""), ignore_errors=True)
 
 
 def sigkill(proc: subprocess.Popen) -> None:
