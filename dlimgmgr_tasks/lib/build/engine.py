@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UserError
 from . import staging
-from .plan import check_inputs, fingerprint, plan, stored
+from .plan import check_bounds, check_inputs, fingerprint, plan, stored
 
 BUILT, SKIPPED = "built", "skipped"
 
@@ -66,6 +66,7 @@ def build_project(project, hosts, jobs: int | None = None, force: bool = False,
         if not carriers:
             raise UserError(f"{project.master}: no labelled carriers (image + XML) to build from; "
                             f"make them with: inv dataaug.compose {project.name}")
+        check_bounds(project, len(carriers))
         check_inputs(project, carriers)
         result = _rebuild(project, size, hosts() if callable(hosts) else hosts, jobs, progress, digest)
         result.warnings[:0] = warnings
@@ -81,9 +82,9 @@ def _rebuild(project, size, hosts, jobs, progress, digest) -> Result:
     bar = Progress(project.name, work.expected, progress)
     shares = Shares(project.workspace, project, size, work, hosts, jobs, folder, bar)
     try:
-        records = shares.run()
+        record_files = shares.run()
         bar.close()
-        images = staging.finish(folder, project, records, size)
+        images = staging.finish(folder, project, record_files, size)
         staging.write_fingerprint(folder, digest, images, size)
         staging.swap(project, folder)
     except BaseException:

@@ -7,8 +7,10 @@ file keeps two builds of one project apart.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -20,6 +22,7 @@ SHARE_PREFIX = ".build.tmp-share-"      # a host's share folder (in that host's 
 OLD_PREFIX = ".build.old-"
 LOCK = ".build.lock"
 INCOMING = ".incoming."                 # lib.hosts.streams' temp folders beside a destination
+FILENAME_SLOT = "@@FILENAME@@"           # where a record's XML takes its final file name
 
 
 def lock(project):
@@ -51,25 +54,45 @@ def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def finish(staging: Path, project, records: list[dict], size) -> int:
-    """Number the records by (carrier, index, k) -- never by which worker or host made them --,
-    write each XML, rename each JPEG to its final name, drop anything else, write the fingerprint
-    file's images and size (the caller adds the digest). Returns the number of images."""
+def xml_parts(project_name: str, width: int, height: int, objects: list[list]) -> list[str]:
+    """A record's VOC XML, rendered where the image is made (in a worker), split around the file
+    name, which only numbering decides: `head + NAME.jpg + tail` is the XML of image NAME.
+    objects: [label, x0, y0, x1, y1, pose, truncated, difficult] with 0-based edges."""
     from .. import voc
-    records = sorted(records, key=lambda r: r["key"])
-    keep = set()
-    for n, rec in enumerate(records, 1):
+    rows = [voc.VocObject.from_edges(o[0], *o[1:5], pose=o[5], truncated=o[6], difficult=o[7]) for o in objects]
+    data = voc.dumps(voc.Annotation(FILENAME_SLOT, width, height, 3, rows, folder=project_name)).decode()
+    head, slot, tail = data.partition(f"<filename>{FILENAME_SLOT}</filename>")
+    assert slot, "voc.dumps wrote no <filename>"
+    return [f"{head}<filename>", f"</filename>{tail}"]
+
+
+def read_records(path: Path):
+    """The records of one share's records file (JSON lines, in item order), one at a time."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def finish(staging: Path, project, record_files: list[Path], size) -> int:
+    """Number the records by (carrier, index, k) -- never by which worker or host made them --,
+    write each XML, rename each JPEG to its final name, drop anything else. The shares' records
+    files are merged as they are read: memory does not grow with the number of images.
+    Returns the number of images."""
+    streams = [read_records(path) for path in record_files]
+    n = 0
+    for n, rec in enumerate(heapq.merge(*streams, key=lambda r: r["key"]), 1):
         stem = f"{project.name}_{n:06d}"
-        objects = [voc.VocObject.from_edges(o[0], *o[1:5], pose=o[5], truncated=o[6], difficult=o[7])
-                   for o in rec["objects"]]
-        ann = voc.Annotation(f"{stem}.jpg", rec["width"], rec["height"], 3, objects, folder=project.name)
-        voc.write(staging / f"{stem}.xml", ann)
+        head, tail = rec["xml"]
+        with open(staging / f"{stem}.xml", "wb") as fh:
+            fh.write(f"{head}{stem}.jpg{tail}".encode())
         os.rename(staging / rec["tmp"], staging / f"{stem}.jpg")
-        keep.update((f"{stem}.jpg", f"{stem}.xml"))
-    for path in staging.iterdir():  # e.g. what a failed host's share left half-fetched
-        if path.name not in keep:
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-    return len(records)
+    final = re.compile(rf"{re.escape(project.name)}_(\d{{6,}})\.(jpg|xml)")
+    for entry in os.scandir(staging):  # e.g. what a failed host's share left half-fetched
+        match = final.fullmatch(entry.name)
+        if not match or not 1 <= int(match.group(1)) <= n:
+            shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+    return n
 
 
 def write_fingerprint(staging: Path, digest: str, images: int, size) -> None:
