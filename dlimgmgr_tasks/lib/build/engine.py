@@ -56,6 +56,7 @@ def build_project(project, hosts, jobs: int | None = None, force: bool = False,
     a callable giving them: it is called only when the project needs building)."""
     size = project.workspace.profile.size
     carriers = project.labelled_carriers()
+    check_bounds(project, len(carriers))  # before the lock: a refused build touches nothing
     with staging.lock(project):
         staging.recover(project)
         digest = fingerprint(project, size, carriers)
@@ -66,7 +67,6 @@ def build_project(project, hosts, jobs: int | None = None, force: bool = False,
         if not carriers:
             raise UserError(f"{project.master}: no labelled carriers (image + XML) to build from; "
                             f"make them with: inv dataaug.compose {project.name}")
-        check_bounds(project, len(carriers))
         check_inputs(project, carriers)
         result = _rebuild(project, size, hosts() if callable(hosts) else hosts, jobs, progress, digest)
         result.warnings[:0] = warnings

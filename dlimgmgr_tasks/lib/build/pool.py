@@ -12,7 +12,7 @@ from collections import deque
 from itertools import islice
 from pathlib import Path
 
-CHUNK_MAX = 32
+CHUNK_MAX = 16   # items per task: small, so the last tasks end close together
 IN_FLIGHT = 4   # chunks queued per worker: enough to keep it busy, few enough to keep memory flat
 
 # Worker-process globals (the pool's initializer sets them once per process).
@@ -85,7 +85,7 @@ def sample(root, name: str, size, items, n_items: int, out_dir, jobs: int, done=
         return
     pool = mp_context().Pool(jobs, _init_worker, (str(root), name, tuple(size), str(out_dir)))
     try:
-        size_chunk = max(1, min(CHUNK_MAX, n_items // (jobs * 8) or 1))
+        size_chunk = max(1, min(CHUNK_MAX, n_items // (jobs * 16) or 1))
         yield from _ordered(pool, chunks(items, size_chunk), IN_FLIGHT * jobs, done)
         pool.close()
     finally:

@@ -14,7 +14,7 @@ naming a host. Ctrl-C stops every running share on its host (SIGTERM there) and 
 """
 from __future__ import annotations
 
-import json
+import os
 import secrets
 import threading
 import time
@@ -24,10 +24,13 @@ from ..errors import UserError
 from ..hashing import sha256_file
 from . import hostcall
 from .plan import Items, lib_versions
+from .pool import chunks
 from .staging import SHARE_PREFIX, read_records
 from .sync import SyncStat, sync
 
 CANCEL_WAIT = 100  # tenths of a second a cancelled share may take to stop
+VERIFY_THREADS = 4
+VERIFY_BATCH = 256
 
 
 @dataclass
@@ -66,16 +69,27 @@ def fetch(host, remote_dir: str, staging, tag: str):
     records_path = staging / hostcall.RECORDS.format(tag)
     if not records_path.is_file():
         raise UserError(f"{host.label}: the build sent no records file; run it again")
-    images = 0
     try:
-        for rec in read_records(records_path):
-            path = staging / rec["tmp"]
-            if not path.is_file() or sha256_file(path) != rec["sha256"]:
-                raise UserError(f"{host.label}: {rec['tmp']} arrived damaged (sha256 differs); run it again")
-            images += 1
+        return records_path, _verify(host, staging, read_records(records_path))
     except (ValueError, KeyError, TypeError):
         raise UserError(f"{host.label}: the build sent a damaged records file; run it again") from None
-    return records_path, images
+
+
+def _verify(host, staging, records) -> int:
+    """Check each record's JPEG (threads: hashing releases the GIL); how many there were."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def intact(rec) -> bool:
+        path = staging / rec["tmp"]
+        return path.is_file() and sha256_file(path) == rec["sha256"]
+    images = 0
+    with ThreadPoolExecutor(max(1, min(VERIFY_THREADS, os.cpu_count() or 1))) as pool:
+        for batch in chunks(records, VERIFY_BATCH):
+            for rec, ok in zip(batch, pool.map(intact, batch)):
+                if not ok:
+                    raise UserError(f"{host.label}: {rec['tmp']} arrived damaged (sha256 differs); run it again")
+            images += len(batch)
+    return images
 
 
 class Shares:
