@@ -1,9 +1,10 @@
 """The host-side CLI every dataaug host runs, this machine's `local` host included.
 
     python -m dlimgmgr_tasks.lib.build.hostside items NAME WxH OUT_DIR --jobs N --tag T --expect V
-        augments the items read from stdin (`CI:K0-K1 ...`) into OUT_DIR: temp-named JPEGs plus
-        .records-T.jsonl (one JSON line per JPEG, in item order: its key, sha256 and XML around
-        its file name; written as the images are made); refuses when its library
+        augments the items read from stdin (`CI:K0-K1 ...`) into OUT_DIR: temp-named JPEGs and
+        their XML plus .records-T.jsonl (one JSON line per JPEG, in item order: its key, the
+        sha256 of both files, where the XML's number goes; written as the images are made);
+        refuses when its library
         versions differ from V (they decide the bytes); SIGTERM or Ctrl-C stops the workers and
         removes OUT_DIR.
     python -m dlimgmgr_tasks.lib.build.hostside compose NAME WxH

@@ -2,10 +2,11 @@
 
 A `Sampler` decodes each carrier once (resized to the profile, kept read-only), runs the recipe
 or the project's augment.py with the item's own seeds, clips and drops boxes, and writes each
-kept output as `i<carrier>_<index>_<k>.jpg`. It returns one record per JPEG (its key, temp name,
-sha256 and its XML around the file name, staging.xml_parts): the heavy part of the finish runs
-here, in parallel; numbering is the staging step's (staging.finish), so the same items give the
-same bytes in any process on any host.
+kept output as `i<carrier>_<index>_<k>.jpg` beside its XML (`.xml`, written as image number 0's:
+staging.numbered_xml). It returns one record per output (its key, temp names, the sha256 of both
+files, where the XML's number goes): the costly part of the finish, writing files, runs here in
+parallel; numbering is the staging step's (staging.finish), so the same items give the same
+bytes in any process on any host.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from ..augment import Recipe, Sample, clip_boxes, parse_recipe, resize
 from ..errors import UserError
 from .plan import script_path, uses_script
-from .staging import xml_parts
+from .staging import numbered_xml
 
 RETRIES = 10  # draws per output before an output with no box left is given up
 CACHE = 64    # decoded carriers kept per process; items arrive grouped by carrier
@@ -133,9 +134,12 @@ class Sampler:
                                 f"{image.shape}; it must be H x W x 3 uint8 RGB")
             data = self._jpeg(ci, image)
             (out_dir / tmp).write_bytes(data)
-            xml = xml_parts(self.project.name, int(image.shape[1]), int(image.shape[0]), self._objects(ci, out))
+            xml, slot = numbered_xml(self.project.name, int(image.shape[1]), int(image.shape[0]),
+                                     self._objects(ci, out))
+            tmp_xml = tmp[:-4] + ".xml"
+            (out_dir / tmp_xml).write_bytes(xml)
             records.append({"key": [ci, index, k], "tmp": tmp, "sha256": hashlib.sha256(data).hexdigest(),
-                            "xml": xml})
+                            "tmp_xml": tmp_xml, "xml_sha256": hashlib.sha256(xml).hexdigest(), "xml_slot": slot})
         return records
 
     def _jpeg(self, ci: int, image) -> bytes:

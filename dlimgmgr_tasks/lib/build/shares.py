@@ -4,7 +4,7 @@ Every host -- this machine's `local` one included -- takes the same path: sync i
 (sync.py), run the host-side CLI there on a contiguous slice of the items (in proportion to its
 cores: --jobs, else hosts.yaml `jobs:`, else its core count), bring the share folder into the
 staging folder (host.pull_tree, consuming: a host on this disk moves the files) and check every
-JPEG against the sha256 the host wrote. The records stay in their file (staging.finish merges
+JPEG and XML against the sha256 the host wrote. The records stay in their file (staging.finish merges
 them), so memory does not grow with the number of images. The hosts run concurrently, one
 thread each; the calling thread polls their progress.
 
@@ -76,12 +76,12 @@ def fetch(host, remote_dir: str, staging, tag: str):
 
 
 def _verify(host, staging, records) -> int:
-    """Check each record's JPEG (threads: hashing releases the GIL); how many there were."""
+    """Check each record's JPEG and XML (threads: hashing releases the GIL); how many there were."""
     from concurrent.futures import ThreadPoolExecutor
 
     def intact(rec) -> bool:
-        path = staging / rec["tmp"]
-        return path.is_file() and sha256_file(path) == rec["sha256"]
+        return all((staging / rec[name]).is_file() and sha256_file(staging / rec[name]) == rec[digest]
+                   for name, digest in (("tmp", "sha256"), ("tmp_xml", "xml_sha256")))
     images = 0
     with ThreadPoolExecutor(max(1, min(VERIFY_THREADS, os.cpu_count() or 1))) as pool:
         for batch in chunks(records, VERIFY_BATCH):

@@ -22,7 +22,6 @@ SHARE_PREFIX = ".build.tmp-share-"      # a host's share folder (in that host's 
 OLD_PREFIX = ".build.old-"
 LOCK = ".build.lock"
 INCOMING = ".incoming."                 # lib.hosts.streams' temp folders beside a destination
-FILENAME_SLOT = "@@FILENAME@@"           # where a record's XML takes its final file name
 
 
 def lock(project):
@@ -54,16 +53,30 @@ def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def xml_parts(project_name: str, width: int, height: int, objects: list[list]) -> list[str]:
-    """A record's VOC XML, rendered where the image is made (in a worker), split around the file
-    name, which only numbering decides: `head + NAME.jpg + tail` is the XML of image NAME.
+def numbered_xml(project_name: str, width: int, height: int, objects: list[list]) -> tuple[bytes, int]:
+    """A record's VOC XML, written where the image is made (in a worker), as image NAME_000000's:
+    (its bytes, the offset of the six digits that numbering fills in at the finish).
     objects: [label, x0, y0, x1, y1, pose, truncated, difficult] with 0-based edges."""
     from .. import voc
     rows = [voc.VocObject.from_edges(o[0], *o[1:5], pose=o[5], truncated=o[6], difficult=o[7]) for o in objects]
-    data = voc.dumps(voc.Annotation(FILENAME_SLOT, width, height, 3, rows, folder=project_name)).decode()
-    head, slot, tail = data.partition(f"<filename>{FILENAME_SLOT}</filename>")
-    assert slot, "voc.dumps wrote no <filename>"
-    return [f"{head}<filename>", f"</filename>{tail}"]
+    data = voc.dumps(voc.Annotation(f"{project_name}_{0:06d}.jpg", width, height, 3, rows, folder=project_name))
+    slot = data.index(f"<filename>{project_name}_".encode()) + len(f"<filename>{project_name}_".encode())
+    return data, slot
+
+
+def _number_xml(path: Path, slot: int, n: int) -> None:
+    """Put number n into an XML numbered_xml wrote: six digits in place, else (n >= 1,000,000) the
+    file rewritten with the longer name."""
+    digits = f"{n:06d}".encode()
+    if len(digits) == 6:
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.pwrite(fd, digits, slot)
+        finally:
+            os.close(fd)
+        return
+    data = path.read_bytes()
+    path.write_bytes(data[:slot] + digits + data[slot + 6:])
 
 
 def read_records(path: Path):
@@ -75,17 +88,18 @@ def read_records(path: Path):
 
 
 def finish(staging: Path, project, record_files: list[Path], size) -> int:
-    """Number the records by (carrier, index, k) -- never by which worker or host made them --,
-    write each XML, rename each JPEG to its final name, drop anything else. The shares' records
-    files are merged as they are read: memory does not grow with the number of images.
-    Returns the number of images."""
+    """Number the records by (carrier, index, k) -- never by which worker or host made them --:
+    put the number into each XML, rename each JPEG and XML to its final name, drop anything else.
+    The workers wrote the files (creating a file is the costly part, here done in parallel); the
+    shares' records files are merged as they are read, so memory does not grow with the number
+    of images. Returns the number of images."""
     streams = [read_records(path) for path in record_files]
     n = 0
     for n, rec in enumerate(heapq.merge(*streams, key=lambda r: r["key"]), 1):
         stem = f"{project.name}_{n:06d}"
-        head, tail = rec["xml"]
-        with open(staging / f"{stem}.xml", "wb") as fh:
-            fh.write(f"{head}{stem}.jpg{tail}".encode())
+        tmp_xml = staging / rec["tmp_xml"]
+        _number_xml(tmp_xml, rec["xml_slot"], n)
+        os.rename(tmp_xml, staging / f"{stem}.xml")
         os.rename(staging / rec["tmp"], staging / f"{stem}.jpg")
     final = re.compile(rf"{re.escape(project.name)}_(\d{{6,}})\.(jpg|xml)")
     for entry in os.scandir(staging):  # e.g. what a failed host's share left half-fetched
