@@ -4,9 +4,8 @@
         augments the items read from stdin (`CI:K0-K1 ...`) into OUT_DIR: temp-named JPEGs and
         their XML plus .records-T.jsonl (one JSON line per JPEG, in item order: its key, the
         sha256 of both files, where the XML's number goes; written as the images are made);
-        refuses when its library
-        versions differ from V (they decide the bytes); SIGTERM or Ctrl-C stops the workers and
-        removes OUT_DIR.
+        refuses when its library versions differ from V (they decide the bytes); SIGTERM or
+        Ctrl-C stops the workers and removes OUT_DIR.
     python -m dlimgmgr_tasks.lib.build.hostside compose NAME WxH
         composes the project's carriers here; prints what changed as one JSON line.
     python -m dlimgmgr_tasks.lib.build.hostside versions
