@@ -80,6 +80,14 @@ def add_profiles(repo, **sizes):
     path.write_text(yaml.safe_dump(conf, sort_keys=False))
 
 
+def set_build_setting(repo, **values):
+    """invoke.yaml dlimgmgr.build.KEY: VALUE (e.g. max_images=10)."""
+    path = repo.path / "invoke.yaml"
+    conf = yaml.safe_load(path.read_text())
+    conf["dlimgmgr"].setdefault("build", {}).update(values)
+    path.write_text(yaml.safe_dump(conf, sort_keys=False))
+
+
 def add_tiny_profiles(repo):
     """`tiny` (the carriers' own size) and `half` profiles."""
     add_profiles(repo, tiny=(SIZE, SIZE), half=(SIZE // 2, SIZE // 2))

@@ -80,3 +80,25 @@ def test_an_unchanged_build_is_skipped_without_heavy_imports(checkout):
     proc = subprocess.run([sys.executable, "-c", SKIP_PROBE, str(checkout.root)], cwd=checkout.root,
                           capture_output=True, text=True, timeout=60)
     assert proc.stdout.split() == ["skipped", "[]"], proc.stderr
+
+
+def _numbered(tmp_path, n: int) -> bytes:
+    from dlimgmgr_tasks.lib.build import staging
+    data, slot = staging.numbered_xml("icons", 96, 96, [["close", 4, 5, 30, 31, "Unspecified", 0, 0]])
+    path = tmp_path / "x.xml"
+    path.write_bytes(data)
+    staging._number_xml(path, slot, n)
+    return path.read_bytes()
+
+
+def _written(name: str) -> bytes:
+    from dlimgmgr_tasks.lib import voc
+    return voc.dumps(voc.Annotation(name, 96, 96, 3, [voc.VocObject.from_edges("close", 4, 5, 30, 31)], folder="icons"))
+
+
+def test_a_workers_xml_numbered_at_the_finish_is_the_xml_of_that_image(tmp_path):
+    assert _numbered(tmp_path, 42) == _written("icons_000042.jpg")
+
+
+def test_a_number_past_six_digits_gets_the_longer_name(tmp_path):
+    assert _numbered(tmp_path, 1_000_001) == _written("icons_1000001.jpg")

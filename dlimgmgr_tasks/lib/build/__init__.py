@@ -20,6 +20,12 @@ One engine, whatever hosts do the work: a build on this machine is the one-host 
 
 Importing this package stays light: heavy libraries load only when a project is really built.
 """
+import os
+
+# albumentations asks the network for a newer version at import (a 2 s timeout on an offline host,
+# paid by the orchestrator's check and by every host's workers); a build never wants that.
+os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
+
 from .engine import BUILT, SKIPPED, Result, build_project, build_projects
 from .verbs import compose_on, prepare
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UserError
 from . import staging
-from .plan import check_inputs, fingerprint, plan, stored
+from .plan import check_bounds, check_inputs, fingerprint, plan, stored
 
 BUILT, SKIPPED = "built", "skipped"
 
@@ -56,6 +56,7 @@ def build_project(project, hosts, jobs: int | None = None, force: bool = False,
     a callable giving them: it is called only when the project needs building)."""
     size = project.workspace.profile.size
     carriers = project.labelled_carriers()
+    check_bounds(project, len(carriers))  # before the lock: a refused build touches nothing
     with staging.lock(project):
         staging.recover(project)
         digest = fingerprint(project, size, carriers)
@@ -81,9 +82,9 @@ def _rebuild(project, size, hosts, jobs, progress, digest) -> Result:
     bar = Progress(project.name, work.expected, progress)
     shares = Shares(project.workspace, project, size, work, hosts, jobs, folder, bar)
     try:
-        records = shares.run()
+        record_files = shares.run()
         bar.close()
-        images = staging.finish(folder, project, records, size)
+        images = staging.finish(folder, project, record_files, size)
         staging.write_fingerprint(folder, digest, images, size)
         staging.swap(project, folder)
     except BaseException:

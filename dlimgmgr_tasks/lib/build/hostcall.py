@@ -6,7 +6,7 @@ from __future__ import annotations
 import shlex
 
 MODULE = "dlimgmgr_tasks.lib.build.hostside"
-RECORDS = ".records-{}.json"    # in a share's folder: one record per JPEG, with its sha256
+RECORDS = ".records-{}.jsonl"   # in a share's folder: one JSON line per JPEG, with its sha256
 
 
 def command(host, *words: str, before: str = "") -> str:

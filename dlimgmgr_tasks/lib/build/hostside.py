@@ -1,10 +1,11 @@
 """The host-side CLI every dataaug host runs, this machine's `local` host included.
 
     python -m dlimgmgr_tasks.lib.build.hostside items NAME WxH OUT_DIR --jobs N --tag T --expect V
-        augments the items read from stdin (`CI:K0-K1 ...`) into OUT_DIR: temp-named JPEGs plus
-        .records-T.json (boxes, sizes and the sha256 of every JPEG); refuses when its library
-        versions differ from V (they decide the bytes); SIGTERM or Ctrl-C stops the workers and
-        removes OUT_DIR.
+        augments the items read from stdin (`CI:K0-K1 ...`) into OUT_DIR: temp-named JPEGs and
+        their XML plus .records-T.jsonl (one JSON line per JPEG, in item order: its key, the
+        sha256 of both files, where the XML's number goes; written as the images are made);
+        refuses when its library versions differ from V (they decide the bytes); SIGTERM or
+        Ctrl-C stops the workers and removes OUT_DIR.
     python -m dlimgmgr_tasks.lib.build.hostside compose NAME WxH
         composes the project's carriers here; prints what changed as one JSON line.
     python -m dlimgmgr_tasks.lib.build.hostside versions
@@ -16,6 +17,7 @@ the orchestrator spells a call for a Host.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import sys
@@ -35,7 +37,7 @@ def _stop(*_):
 
 
 def _items(args) -> int:
-    from .plan import decode_items, lib_versions
+    from .plan import count_items, iter_items, lib_versions
     from .pool import outputs, sample
     mine = lib_versions()
     if args.expect and args.expect != mine:
@@ -45,7 +47,7 @@ def _items(args) -> int:
     signal.signal(signal.SIGTERM, _stop)  # the orchestrator's cancel: stop the workers, clean up
     die_with_parent(signal.SIGTERM)       # and the same when the orchestrator (or its SSH session) dies
     size = tuple(int(v) for v in args.size.lower().split("x"))
-    items = decode_items(sys.stdin.read())
+    wire = sys.stdin.read()   # one word per carrier of the share, not one per item
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     made = [0]
@@ -54,15 +56,20 @@ def _items(args) -> int:
         made[0] += outputs(chunk, args.per_item)
         if args.progress:
             atomic_write(Path(args.progress), str(made[0]).encode())
+    records_path = out / RECORDS.format(args.tag)
+    part = records_path.with_name(records_path.name + ".part")
     try:
-        records = sample(Path.cwd(), args.name, size, items, out, args.jobs, done)
-        for rec in records:
-            rec["sha256"] = sha256_file(out / rec["tmp"])
-        atomic_write(out / RECORDS.format(args.tag), json.dumps(records).encode())
+        images = 0
+        with open(part, "w", encoding="utf-8") as fh:
+            for rec in sample(Path.cwd(), args.name, size, iter_items(wire), count_items(wire), out, args.jobs,
+                              done):
+                fh.write(json.dumps(rec) + "\n")
+                images += 1
+        os.replace(part, records_path)
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
         raise
-    print(json.dumps({"images": len(records)}))
+    print(json.dumps({"images": images}))
     return 0
 
 

@@ -7,6 +7,9 @@
 - A work item is (carrier index, output index): output k of carrier c gets its random state from
   (seed, project, c, k) only, so items can go to any worker on any host. A script project yields
   all of a carrier's outputs from one generator, so there the carrier (index -1) is the item.
+  Items are never listed: `Items` is a few spans of flat indices that split, join and go on the
+  wire in O(carriers), and iterate lazily, so memory does not grow with `count`.
+- A build is bounded: carriers x count above dlimgmgr.build.max_images is refused in one line.
 """
 from __future__ import annotations
 
@@ -25,12 +28,64 @@ LIBRARIES = ("albumentations", "albucore", "opencv-python-headless", "numpy")
 # Framework files whose code decides output bytes (relative to dlimgmgr_tasks/lib).
 FRAMEWORK_FILES = ("augment.py", "voc.py", "build/plan.py", "build/sampler.py", "build/staging.py")
 _LIB = Path(__file__).resolve().parent.parent
+MAX_IMAGES = 1_000_000   # default of invoke.yaml dlimgmgr.build.max_images
+
+
+@dataclass(frozen=True)
+class Items:
+    """Work items, lazily: flat indices in spans [a, b); flat index i is item (i // per, i % per),
+    or (i, -1) for a script project (per 1: there a carrier is the item)."""
+    spans: tuple
+    per: int = 1
+    script: bool = False
+
+    def __len__(self) -> int:
+        return sum(b - a for a, b in self.spans)
+
+    def __iter__(self):
+        for a, b in self.spans:
+            for i in range(a, b):
+                yield (i, -1) if self.script else divmod(i, self.per)
+
+    def split(self, weights: list[int]) -> list["Items"]:
+        """Contiguous parts in proportion to the weights (a part may be empty)."""
+        total, n = sum(weights), len(self)
+        bounds, acc = [0], 0
+        for w in weights:
+            acc += w
+            bounds.append(round(n * acc / total))
+        return [self._slice(a, b) for a, b in zip(bounds, bounds[1:])]
+
+    def _slice(self, lo: int, hi: int) -> "Items":
+        spans, offset = [], 0
+        for a, b in self.spans:
+            s, e = max(a, a + lo - offset), min(b, a + hi - offset)
+            if s < e:
+                spans.append((s, e))
+            offset += b - a
+        return Items(tuple(spans), self.per, self.script)
+
+    @staticmethod
+    def join(parts: list["Items"]) -> "Items":
+        first = parts[0]
+        return Items(tuple(sp for p in parts for sp in p.spans), first.per, first.script)
+
+    def encode(self) -> str:
+        """The wire form (`CI:K0-K1 ...`, as encode_items), one word per carrier a span touches."""
+        if self.script:
+            return " ".join(f"{i}:-1" for a, b in self.spans for i in range(a, b))
+        words = []
+        for a, b in self.spans:
+            for ci in range(a // self.per, (b - 1) // self.per + 1):
+                k0, k1 = max(a, ci * self.per) - ci * self.per, min(b, (ci + 1) * self.per) - 1 - ci * self.per
+                words.append(_word([ci, k0, k1]))
+        return " ".join(words)
 
 
 @dataclass(frozen=True)
 class Plan:
     """The items of one project's build and how many outputs they make at most."""
-    items: list
+    items: Items
     per_item: int     # outputs one item makes (count for a script project's carrier, else 1)
 
     @property
@@ -115,9 +170,27 @@ def stored(build_dir: Path) -> dict:
 def plan(project, n_carriers: int) -> Plan:
     """The work items (carrier, output index) of a project with n_carriers labelled carriers."""
     if project.count > 0 and uses_script(project):
-        return Plan([(ci, -1) for ci in range(n_carriers)], project.count)
+        return Plan(Items(((0, n_carriers),), 1, script=True), project.count)
     per = max(project.count, 1)
-    return Plan([(ci, k) for ci in range(n_carriers) for k in range(per)], 1)
+    return Plan(Items(((0, n_carriers * per),), per), 1)
+
+
+def max_images(ws) -> int:
+    """invoke.yaml dlimgmgr.build.max_images (default MAX_IMAGES)."""
+    value = (ws.settings.get("build") or {}).get("max_images", MAX_IMAGES)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UserError(f"invoke.yaml: dlimgmgr.build.max_images must be a whole number >= 1 (got {value!r})")
+    return value
+
+
+def check_bounds(project, n_carriers: int) -> None:
+    """Refuse, in one line, a build of more images than dlimgmgr.build.max_images allows."""
+    limit = max_images(project.workspace)
+    total = max(project.count, 1) * n_carriers
+    if project.count > limit or total > limit:
+        raise UserError(f"{project.yaml_path}: count {project.count} x {n_carriers} carrier(s) = {total:,} images, "
+                        f"above the limit of {limit:,}; lower count, or raise dlimgmgr.build.max_images "
+                        f"in invoke.yaml if this machine has the disk for it")
 
 
 def check_inputs(project, carriers) -> None:
@@ -154,16 +227,29 @@ def _word(run) -> str:
     return f"{run[0]}:{run[1]}" if run[1] == run[2] else f"{run[0]}:{run[1]}-{run[2]}"
 
 
-def decode_items(text: str) -> list[tuple[int, int]]:
-    items = []
+def _runs(text: str):
+    """(ci, first k, last k) per word of the wire form."""
     for w in text.split():
         ci, _, ks = w.partition(":")
         if ks.startswith("-") or "-" not in ks:
-            items.append((int(ci), int(ks)))
+            yield int(ci), int(ks), int(ks)
         else:
             lo, hi = ks.split("-")
-            items.extend((int(ci), k) for k in range(int(lo), int(hi) + 1))
-    return items
+            yield int(ci), int(lo), int(hi)
+
+
+def iter_items(text: str):
+    """The items of the wire form, one at a time."""
+    for ci, lo, hi in _runs(text):
+        yield from ((ci, k) for k in range(lo, hi + 1))
+
+
+def count_items(text: str) -> int:
+    return sum(hi - lo + 1 for _, lo, hi in _runs(text))
+
+
+def decode_items(text: str) -> list[tuple[int, int]]:
+    return list(iter_items(text))
 
 
 def split(items: list, weights: list[int]) -> list[list]:

@@ -8,9 +8,12 @@ OpenCV single-threaded (one process per core already) and keeps image buffers on
 from __future__ import annotations
 
 import signal
+from collections import deque
+from itertools import islice
 from pathlib import Path
 
-CHUNK_MAX = 32
+CHUNK_MAX = 16   # items per task: small, so the last tasks end close together
+IN_FLIGHT = 4   # chunks queued per worker: enough to keep it busy, few enough to keep memory flat
 
 # Worker-process globals (the pool's initializer sets them once per process).
 _STATE: dict = {}
@@ -58,8 +61,11 @@ def _work(items):
     return _STATE["sampler"].run(items, _STATE["out"])
 
 
-def chunks(seq: list, n: int) -> list[list]:
-    return [seq[i:i + n] for i in range(0, len(seq), n)]
+def chunks(items, n: int):
+    """Lists of up to n items, taken from any iterable as they are needed."""
+    it = iter(items)
+    while chunk := list(islice(it, n)):
+        yield chunk
 
 
 def outputs(chunk, per_item: int) -> int:
@@ -67,41 +73,56 @@ def outputs(chunk, per_item: int) -> int:
     return sum(per_item if index == -1 else 1 for _, index in chunk)
 
 
-def sample(root, name: str, size, items: list, out_dir, jobs: int, done=None) -> list[dict]:
+def sample(root, name: str, size, items, n_items: int, out_dir, jobs: int, done=None):
     """Records of every item, in item order, made by `jobs` processes (1: this one) in out_dir.
 
+    items: any iterable of n_items items, read as the workers need them; the records come as
+    they are made (a generator), so memory does not grow with the number of items.
     done(chunk) is called as each chunk of items finishes (for progress)."""
-    jobs = max(1, min(jobs, len(items)))
+    jobs = max(1, min(jobs, n_items))
     if jobs == 1:
-        return _sample_here(root, name, size, items, out_dir, done)
+        yield from _sample_here(root, name, size, items, out_dir, done)
+        return
     pool = mp_context().Pool(jobs, _init_worker, (str(root), name, tuple(size), str(out_dir)))
     try:
-        size_chunk = max(1, min(CHUNK_MAX, len(items) // (jobs * 8) or 1))
-        parts = chunks(items, size_chunk)
-        records = []
-        for part_records, part in zip(pool.imap(_work, parts), parts):
-            records.extend(part_records)
-            if done:
-                done(part)
+        size_chunk = max(1, min(CHUNK_MAX, n_items // (jobs * 16) or 1))
+        yield from _ordered(pool, chunks(items, size_chunk), IN_FLIGHT * jobs, done)
         pool.close()
-        return records
     finally:
         pool.terminate()
         pool.join()
 
 
-def _sample_here(root, name, size, items, out_dir, done) -> list[dict]:
+def _ordered(pool, parts, in_flight: int, done):
+    """Each part's records in order, with at most `in_flight` parts queued (Pool.imap would queue
+    every part at once)."""
+    pending: deque = deque()
+    for part in parts:
+        pending.append((pool.apply_async(_work, (part,)), part))
+        if len(pending) >= in_flight:
+            yield from _take(pending, done)
+    while pending:
+        yield from _take(pending, done)
+
+
+def _take(pending: deque, done):
+    result, part = pending.popleft()
+    records = result.get()
+    if done:
+        done(part)
+    return records
+
+
+def _sample_here(root, name, size, items, out_dir, done):
     import cv2
     tune_malloc()
     threads = cv2.getNumThreads()
     cv2.setNumThreads(1)  # one job = one core, as each pool worker runs
     try:
         sampler = _sampler(str(root), name, size)
-        records = []
         for part in chunks(items, 16):
-            records.extend(sampler.run(part, Path(out_dir)))
+            yield from sampler.run(part, Path(out_dir))
             if done:
                 done(part)
-        return records
     finally:
         cv2.setNumThreads(threads)

@@ -2,18 +2,21 @@
 
 A `Sampler` decodes each carrier once (resized to the profile, kept read-only), runs the recipe
 or the project's augment.py with the item's own seeds, clips and drops boxes, and writes each
-kept output as `i<carrier>_<index>_<k>.jpg`. It returns one record per JPEG (its key, temp name,
-size and boxes as 0-based edges); numbering and XML are the staging step's (staging.finish), so
-the same items give the same bytes in any process on any host.
+kept output as `i<carrier>_<index>_<k>.jpg` beside its XML (`.xml`, written as image number 0's:
+staging.numbered_xml). It returns one record per output (its key, temp names, the sha256 of both
+files, where the XML's number goes): the costly part of the finish, writing files, runs here in
+parallel; numbering is the staging step's (staging.finish), so the same items give the same
+bytes in any process on any host.
 """
 from __future__ import annotations
 
-import shutil
+import hashlib
 from pathlib import Path
 
 from ..augment import Recipe, Sample, clip_boxes, parse_recipe, resize
 from ..errors import UserError
 from .plan import script_path, uses_script
+from .staging import numbered_xml
 
 RETRIES = 10  # draws per output before an output with no box left is given up
 CACHE = 64    # decoded carriers kept per process; items arrive grouped by carrier
@@ -121,7 +124,7 @@ class Sampler:
         return []
 
     def write(self, ci: int, index: int, out_dir: Path) -> list[dict]:
-        """Write item (ci, index)'s images as temp-named JPEGs; return the records the XML needs."""
+        """Write item (ci, index)'s images as temp-named JPEGs; return their records."""
         import numpy as np
         records = []
         for k, out in self.samples(ci, index):
@@ -130,19 +133,23 @@ class Sampler:
             if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
                 raise UserError(f"{self.project.dir}: augmentation produced a {image.dtype} image of shape "
                                 f"{image.shape}; it must be H x W x 3 uint8 RGB")
-            self._write_jpeg(ci, image, out_dir / tmp)
-            records.append({"key": [ci, index, k], "tmp": tmp, "width": int(image.shape[1]),
-                            "height": int(image.shape[0]), "objects": self._objects(ci, out)})
+            data = self._jpeg(ci, image)
+            (out_dir / tmp).write_bytes(data)
+            xml, slot = numbered_xml(self.project.name, int(image.shape[1]), int(image.shape[0]),
+                                     self._objects(ci, out))
+            tmp_xml = tmp[:-4] + ".xml"
+            (out_dir / tmp_xml).write_bytes(xml)
+            records.append({"key": [ci, index, k], "tmp": tmp, "sha256": hashlib.sha256(data).hexdigest(),
+                            "tmp_xml": tmp_xml, "xml_sha256": hashlib.sha256(xml).hexdigest(), "xml_slot": slot})
         return records
 
-    def _write_jpeg(self, ci: int, image, path: Path) -> None:
+    def _jpeg(self, ci: int, image) -> bytes:
         import cv2
         if self.project.count == 0 and self._copyable(ci):
-            shutil.copyfile(self.carriers[ci][0], path)  # pass-through: the labelled master, untouched
-            return
+            return self.carriers[ci][0].read_bytes()  # pass-through: the labelled master, untouched
         ok, data = cv2.imencode(".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR),
                                 [cv2.IMWRITE_JPEG_QUALITY, self.recipe.jpeg_quality])
-        path.write_bytes(data.tobytes())
+        return data.tobytes()
 
     def _objects(self, ci: int, out: Sample) -> list[list]:
         """[label, x0, y0, x1, y1, pose, truncated, difficult] per box, flags from its master object."""
@@ -159,7 +166,7 @@ class Sampler:
         return path.suffix.lower() in (".jpg", ".jpeg") and self._sizes[ci] == self.size
 
     def run(self, items, out_dir: Path) -> list[dict]:
-        """Every item's records, in item order."""
+        """Every item's records, in item order (items: a chunk, a list)."""
         records = []
         for ci, index in items:
             records.extend(self.write(ci, index, Path(out_dir)))

@@ -2,9 +2,11 @@
 
 Every host -- this machine's `local` one included -- takes the same path: sync its target_home
 (sync.py), run the host-side CLI there on a contiguous slice of the items (in proportion to its
-cores: --jobs, else hosts.yaml `jobs:`, else its core count), stream the share folder back into
-the staging folder (host.pull_tree) and check every JPEG against the sha256 the host wrote. The
-hosts run concurrently, one thread each; the calling thread polls their progress.
+cores: --jobs, else hosts.yaml `jobs:`, else its core count), bring the share folder into the
+staging folder (host.pull_tree, consuming: a host on this disk moves the files) and check every
+JPEG and XML against the sha256 the host wrote. The records stay in their file (staging.finish merges
+them), so memory does not grow with the number of images. The hosts run concurrently, one
+thread each; the calling thread polls their progress.
 
 A host that fails (unreachable, wrong python, killed, a bad transfer) has its share redone by the
 hosts that succeeded, with a warning naming it; when none is left the build fails with one line
@@ -12,7 +14,7 @@ naming a host. Ctrl-C stops every running share on its host (SIGTERM there) and 
 """
 from __future__ import annotations
 
-import json
+import os
 import secrets
 import threading
 import time
@@ -21,12 +23,14 @@ from dataclasses import dataclass, field
 from ..errors import UserError
 from ..hashing import sha256_file
 from . import hostcall
-from .plan import encode_items, lib_versions, split
-from .pool import outputs
-from .staging import SHARE_PREFIX
+from .plan import Items, lib_versions
+from .pool import chunks
+from .staging import SHARE_PREFIX, read_records
 from .sync import SyncStat, sync
 
 CANCEL_WAIT = 100  # tenths of a second a cancelled share may take to stop
+VERIFY_THREADS = 4
+VERIFY_BATCH = 256
 
 
 @dataclass
@@ -58,20 +62,34 @@ def _message(exc: BaseException, label: str) -> str:
     return text if label in text else f"{label}: {text}"
 
 
-def fetch(host, remote_dir: str, staging, tag: str) -> list[dict]:
-    """Stream a host's share folder into staging (one tar stream) and check every JPEG's sha256."""
-    host.pull_tree(remote_dir, staging)
+def fetch(host, remote_dir: str, staging, tag: str):
+    """Bring a host's share folder into staging and check every JPEG's sha256 against its record.
+    Returns (the records file, now in staging, and how many images it lists)."""
+    host.pull_tree(remote_dir, staging, move=True)   # the share folder is removed afterwards anyway
     records_path = staging / hostcall.RECORDS.format(tag)
+    if not records_path.is_file():
+        raise UserError(f"{host.label}: the build sent no records file; run it again")
     try:
-        records = json.loads(records_path.read_text())
-    except (OSError, ValueError):
-        raise UserError(f"{host.label}: the build sent no records file; run it again") from None
-    records_path.unlink()
-    for rec in records:
-        path = staging / rec["tmp"]
-        if not path.is_file() or sha256_file(path) != rec["sha256"]:
-            raise UserError(f"{host.label}: {rec['tmp']} arrived damaged (sha256 differs); run it again")
-    return records
+        return records_path, _verify(host, staging, read_records(records_path))
+    except (ValueError, KeyError, TypeError):
+        raise UserError(f"{host.label}: the build sent a damaged records file; run it again") from None
+
+
+def _verify(host, staging, records) -> int:
+    """Check each record's JPEG and XML (threads: hashing releases the GIL); how many there were."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def intact(rec) -> bool:
+        return all((staging / rec[name]).is_file() and sha256_file(staging / rec[name]) == rec[digest]
+                   for name, digest in (("tmp", "sha256"), ("tmp_xml", "xml_sha256")))
+    images = 0
+    with ThreadPoolExecutor(max(1, min(VERIFY_THREADS, os.cpu_count() or 1))) as pool:
+        for batch in chunks(records, VERIFY_BATCH):
+            for rec, ok in zip(batch, pool.map(intact, batch)):
+                if not ok:
+                    raise UserError(f"{host.label}: {rec['tmp']} arrived damaged (sha256 differs); run it again")
+            images += len(batch)
+    return images
 
 
 class Shares:
@@ -85,8 +103,9 @@ class Shares:
         self.finished = 0                       # outputs of the shares fetched so far
         self.warnings: list[str] = []
 
-    def run(self) -> list[dict]:
-        """Every item's records, whichever host made them; UserError when no host is left."""
+    def run(self) -> list:
+        """The records files of every item, whichever host made them (in staging); UserError when
+        no host is left."""
         try:
             return self._distribute()
         except BaseException:
@@ -99,7 +118,7 @@ class Shares:
         share.synced = sync(share.host, self.ws, [self.project.name], self._manifest)
         share.cores = self.jobs or share.host.cores()
 
-    def _distribute(self) -> list[dict]:
+    def _distribute(self) -> list:
         from .sync import manifest
         self._manifest = manifest(self.ws, [self.project.name])
         alive = []
@@ -108,12 +127,12 @@ class Shares:
                 self._failed(share, res)
             else:
                 alive.append(share)
-        todo, records = [self.plan.items], []
+        todo, record_files = [self.plan.items], []
         while todo:
             if not alive:
                 raise self._none_left()
-            pending = [it for part in todo for it in part]
-            jobs = [(s, part) for s, part in zip(alive, split(pending, [s.cores for s in alive])) if part]
+            pending = Items.join(todo)
+            jobs = [(s, part) for s, part in zip(alive, pending.split([s.cores for s in alive])) if len(part)]
             results = self._parallel(lambda job: self._share(*job), jobs)
             todo, alive = [], [s for s in alive]
             for (share, part), res in zip(jobs, results):
@@ -122,18 +141,18 @@ class Shares:
                     alive.remove(share)
                     todo.append(part)
                 else:
-                    records.extend(res)
+                    record_files.append(res)
             if todo and alive:
                 self._warn(f"its share ({sum(len(p) for p in todo)} item(s)) is redone on the other dataaug host(s)")
         self._warn("it was left out of this build")
-        return records
+        return record_files
 
-    def _share(self, share: HostShare, items) -> list[dict]:
+    def _share(self, share: HostShare, items: Items):
         start = time.monotonic()
         host, tag = share.host, f"{share.host.config.index}-{secrets.token_hex(4)}"
         rel = f"projects/{self.project.name}/{SHARE_PREFIX}{tag}"
         home = host.home.rstrip("/")
-        run = _Running(share, rel, outputs(items, self.plan.per_item))
+        run = _Running(share, rel, len(items) * self.plan.per_item)
         self.running[tag] = run
         cmd = hostcall.command(
             host, "items", self.project.name, f"{self.size[0]}x{self.size[1]}", rel, "--jobs", str(share.cores),
@@ -141,13 +160,13 @@ class Shares:
             "--progress", f"{rel}.progress",
             before=f"mkdir -p {host.quote(rel)} && echo $$ > {host.quote(rel + '.pid')} && ")
         try:
-            host.run(cmd, what="the build", input=encode_items(items).encode())
-            records = fetch(host, f"{home}/{rel}", self.staging, tag)
+            host.run(cmd, what="the build", input=items.encode().encode())
+            records, images = fetch(host, f"{home}/{rel}", self.staging, tag)
         finally:
             self.running.pop(tag, None)
             _quietly(host.run, f"cd {host.quote(home)} && rm -rf {_words(rel)}", what="cleaning up")
         self.finished += run.outputs
-        share.images += len(records)
+        share.images += images
         share.seconds = max(share.seconds, time.monotonic() - start)
         return records
 

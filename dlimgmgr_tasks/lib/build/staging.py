@@ -7,8 +7,10 @@ file keeps two builds of one project apart.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -51,25 +53,60 @@ def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def finish(staging: Path, project, records: list[dict], size) -> int:
-    """Number the records by (carrier, index, k) -- never by which worker or host made them --,
-    write each XML, rename each JPEG to its final name, drop anything else, write the fingerprint
-    file's images and size (the caller adds the digest). Returns the number of images."""
+def numbered_xml(project_name: str, width: int, height: int, objects: list[list]) -> tuple[bytes, int]:
+    """A record's VOC XML, written where the image is made (in a worker), as image NAME_000000's:
+    (its bytes, the offset of the six digits that numbering fills in at the finish).
+    objects: [label, x0, y0, x1, y1, pose, truncated, difficult] with 0-based edges."""
     from .. import voc
-    records = sorted(records, key=lambda r: r["key"])
-    keep = set()
-    for n, rec in enumerate(records, 1):
+    rows = [voc.VocObject.from_edges(o[0], *o[1:5], pose=o[5], truncated=o[6], difficult=o[7]) for o in objects]
+    data = voc.dumps(voc.Annotation(f"{project_name}_{0:06d}.jpg", width, height, 3, rows, folder=project_name))
+    slot = data.index(f"<filename>{project_name}_".encode()) + len(f"<filename>{project_name}_".encode())
+    return data, slot
+
+
+def _number_xml(path: Path, slot: int, n: int) -> None:
+    """Put number n into an XML numbered_xml wrote: six digits in place, else (n >= 1,000,000) the
+    file rewritten with the longer name."""
+    digits = f"{n:06d}".encode()
+    if len(digits) == 6:
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.pwrite(fd, digits, slot)
+        finally:
+            os.close(fd)
+        return
+    data = path.read_bytes()
+    path.write_bytes(data[:slot] + digits + data[slot + 6:])
+
+
+def read_records(path: Path):
+    """The records of one share's records file (JSON lines, in item order), one at a time."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def finish(staging: Path, project, record_files: list[Path], size) -> int:
+    """Number the records by (carrier, index, k) -- never by which worker or host made them --:
+    put the number into each XML, rename each JPEG and XML to its final name, drop anything else.
+    The workers wrote the files (creating a file is the costly part, here done in parallel); the
+    shares' records files are merged as they are read, so memory does not grow with the number
+    of images. Returns the number of images."""
+    streams = [read_records(path) for path in record_files]
+    n = 0
+    for n, rec in enumerate(heapq.merge(*streams, key=lambda r: r["key"]), 1):
         stem = f"{project.name}_{n:06d}"
-        objects = [voc.VocObject.from_edges(o[0], *o[1:5], pose=o[5], truncated=o[6], difficult=o[7])
-                   for o in rec["objects"]]
-        ann = voc.Annotation(f"{stem}.jpg", rec["width"], rec["height"], 3, objects, folder=project.name)
-        voc.write(staging / f"{stem}.xml", ann)
+        tmp_xml = staging / rec["tmp_xml"]
+        _number_xml(tmp_xml, rec["xml_slot"], n)
+        os.rename(tmp_xml, staging / f"{stem}.xml")
         os.rename(staging / rec["tmp"], staging / f"{stem}.jpg")
-        keep.update((f"{stem}.jpg", f"{stem}.xml"))
-    for path in staging.iterdir():  # e.g. what a failed host's share left half-fetched
-        if path.name not in keep:
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-    return len(records)
+    final = re.compile(rf"{re.escape(project.name)}_(\d{{6,}})\.(jpg|xml)")
+    for entry in os.scandir(staging):  # e.g. what a failed host's share left half-fetched
+        match = final.fullmatch(entry.name)
+        if not match or not 1 <= int(match.group(1)) <= n:
+            shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+    return n
 
 
 def write_fingerprint(staging: Path, digest: str, images: int, size) -> None:

@@ -53,7 +53,8 @@ class Host(Protocol):
 
     def push_tree(self, local_dir, dest: str, paths=None, replace: bool = False) -> dict[str, int]: ...
 
-    def pull_tree(self, src: str, local_dir, paths=None, replace: bool = False) -> dict[str, int]: ...
+    def pull_tree(self, src: str, local_dir, paths=None, replace: bool = False,
+                  move: bool = False) -> dict[str, int]: ...   # move: src may be consumed (renamed)
 
     def put_file(self, local, dest: str) -> None: ...         # temp name, then rename
 

@@ -1,7 +1,9 @@
 """LocalHost: a role played by this machine (`host: local`), no SSH.
 
 Commands run under `sh -c`; trees are copied into a temp folder beside their destination,
-checked, then renamed into place, exactly as an SSH transfer lands.
+checked, then renamed into place, exactly as an SSH transfer lands. A consuming pull (`move`,
+the source is removed afterwards anyway) of a tree on the destination's disk renames its files
+instead of copying them.
 """
 from __future__ import annotations
 
@@ -87,8 +89,12 @@ class LocalHost:
     def push_tree(self, local_dir, dest: str, paths=None, replace: bool = False) -> dict[str, int]:
         return copy_tree(Path(local_dir), Path(os.path.expanduser(str(dest))), paths, replace)
 
-    def pull_tree(self, src: str, local_dir, paths=None, replace: bool = False) -> dict[str, int]:
-        return copy_tree(Path(os.path.expanduser(str(src))), Path(local_dir), paths, replace)
+    def pull_tree(self, src: str, local_dir, paths=None, replace: bool = False,
+                  move: bool = False) -> dict[str, int]:
+        src, dest = Path(os.path.expanduser(str(src))), Path(local_dir)
+        if move and paths is None and not replace and _same_disk(src, dest):
+            return _move_files(src, dest)
+        return copy_tree(src, dest, paths, replace)
 
     def put_file(self, local, dest: str) -> None:
         dest = os.path.expanduser(str(dest))
@@ -108,3 +114,32 @@ class LocalHost:
 
     def cores(self) -> int:
         return self.config.jobs or os.cpu_count() or 1
+
+
+def _same_disk(src: Path, dest: Path) -> bool:
+    try:
+        return src.is_dir() and src.stat().st_dev == (dest if dest.exists() else dest.parent).stat().st_dev
+    except OSError:
+        return False
+
+
+def _move_files(src: Path, dest: Path) -> dict[str, int]:
+    """Rename src's regular files into dest (merged, as copy_tree lands them); src goes.
+    Returns {relative posix path: size}, as copy_tree does."""
+    moved: dict[str, int] = {}
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        for dirpath, dirs, files in os.walk(src):
+            dirs.sort()
+            rel = Path(dirpath).relative_to(src)
+            (dest / rel).mkdir(exist_ok=True)
+            for name in sorted(files):
+                path = Path(dirpath, name)
+                if path.is_file() and not path.is_symlink():
+                    moved[(rel / name).as_posix()] = path.stat().st_size
+                    os.replace(path, dest / rel / name)
+        shutil.rmtree(src, ignore_errors=True)
+    except OSError as exc:
+        raise UserError(f"{dest}: moving {src} there failed ({exc.strerror or exc}); fix the permissions "
+                        f"and run it again") from None
+    return moved

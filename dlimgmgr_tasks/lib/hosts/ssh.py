@@ -125,7 +125,9 @@ class SshHost:
     def push_tree(self, local_dir, dest: str, paths=None, replace: bool = False) -> dict[str, int]:
         return push_tree(self.conn, local_dir, dest, paths=paths, replace=replace)
 
-    def pull_tree(self, src: str, local_dir, paths=None, replace: bool = False) -> dict[str, int]:
+    def pull_tree(self, src: str, local_dir, paths=None, replace: bool = False,
+                  move: bool = False) -> dict[str, int]:
+        # move: the source may be consumed; a stream copies it either way and the caller removes it.
         return pull_tree(self.conn, src, local_dir, paths=paths, replace=replace)
 
     def put_file(self, local, dest: str) -> None:

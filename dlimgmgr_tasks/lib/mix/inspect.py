@@ -33,7 +33,7 @@ class Context:
     profile: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One pair to check and mix."""
     project: str
@@ -77,14 +77,20 @@ def _inspect_rows(job) -> list:
 class Inspection:
     """`inspect` over every row, results in row order. A large mix checks in `jobs` processes with
     a bounded number of chunks in flight (memory stays flat) while the main process packs what is
-    already checked. The workers are started (forked) on creation, before any thread exists."""
+    already checked. The workers are started (forked) on creation, before any thread exists.
+
+    The rows are consumed: the list handed in is emptied, and each chunk is let go as it is taken,
+    so a row's memory is freed once its item exists (a mix holds one or the other, not both)."""
 
     def __init__(self, contexts: dict, rows: list[Row], jobs: int):
         self.contexts = contexts
-        self.chunks = iter([rows[i:i + INSPECT_CHUNK] for i in range(0, len(rows), INSPECT_CHUNK)])
+        n_rows = len(rows)
+        self._chunks = deque(rows[i:i + INSPECT_CHUNK] for i in range(0, n_rows, INSPECT_CHUNK))
+        rows.clear()
+        self.chunks = self._take_chunks()
         self.pool = None
         self.pending = deque()
-        if jobs > 1 and len(rows) > 2 * INSPECT_CHUNK:
+        if jobs > 1 and n_rows > 2 * INSPECT_CHUNK:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
@@ -96,6 +102,10 @@ class Inspection:
             for _ in range(2 * jobs + 2):
                 if not self._submit():
                     break
+
+    def _take_chunks(self):
+        while self._chunks:
+            yield self._chunks.popleft()
 
     def _submit(self) -> bool:
         chunk = next(self.chunks, None)

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 from .. import voc
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One image of the dataset: a few hundred bytes plus its annotation, never its image data."""
     id: str
@@ -40,7 +40,11 @@ class Item:
 
 class Items:
     """The items in id order. The first pass streams them as they are checked (the archive is
-    written meanwhile); any later pass, and `seen`, replay what the first pass read."""
+    written meanwhile); any later pass, and `seen`, replay what the first pass read.
+
+    An item's XML bytes are needed by the first pass only (the Annotations/ member takes them as
+    the item goes by): once the pass moves on they are dropped, so `seen` keeps per item its id,
+    split, paths and parsed boxes, not its file's bytes (a mix of 100,000 images: ~60 MB less)."""
 
     def __init__(self, source: Iterable[Item]):
         self._source = source
@@ -54,6 +58,7 @@ class Items:
         for item in self._source:
             self.seen.append(item)
             yield item
+            item.xml = b""
         self._done = True
 
 
