@@ -1,17 +1,19 @@
 """The build of one project, the same six steps whatever hosts do the work.
 
-check the inputs -> plan the items -> staging folder -> shares on the hosts -> number and finish
+check the inputs (the recipe beside the hosts' start) -> plan the items -> staging folder -> shares on the hosts -> number and finish
 -> fingerprint and swap. An unforced build whose fingerprint is unchanged stops before the
 second step: it opens no host and imports nothing heavy.
 """
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from ..errors import UserError
 from . import staging
-from .plan import check_bounds, check_inputs, fingerprint, plan, stored
+from .plan import check_bounds, check_masters, check_recipe, fingerprint, plan, stored
 
 BUILT, SKIPPED = "built", "skipped"
 
@@ -67,13 +69,28 @@ def build_project(project, hosts, jobs: int | None = None, force: bool = False,
         if not carriers:
             raise UserError(f"{project.master}: no labelled carriers (image + XML) to build from; "
                             f"make them with: inv dataaug.compose {project.name}")
-        check_inputs(project, carriers)
-        result = _rebuild(project, size, hosts() if callable(hosts) else hosts, jobs, progress, digest)
+        check_masters(project)
+        recipe_checked = _beside(check_recipe, project)
+        result = _rebuild(project, size, hosts() if callable(hosts) else hosts, jobs, progress, digest,
+                          recipe_checked)
         result.warnings[:0] = warnings
         return result
 
 
-def _rebuild(project, size, hosts, jobs, progress, digest) -> Result:
+def _beside(fn, *args) -> Future:
+    """fn(*args) in a thread of its own, while the caller goes on."""
+    future: Future = Future()
+
+    def run():
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:   # handed to whoever asks for the result
+            future.set_exception(exc)
+    threading.Thread(target=run, daemon=True).start()
+    return future
+
+
+def _rebuild(project, size, hosts, jobs, progress, digest, recipe_checked: Future) -> Result:
     from .progress import Progress
     from .shares import Shares
     work = plan(project, len(project.labelled_carriers()))
@@ -82,7 +99,12 @@ def _rebuild(project, size, hosts, jobs, progress, digest) -> Result:
     bar = Progress(project.name, work.expected, progress)
     shares = Shares(project.workspace, project, size, work, hosts, jobs, folder, bar)
     try:
-        record_files = shares.run()
+        try:
+            record_files = shares.run()
+        except Exception:
+            recipe_checked.result()   # a bad recipe: the orchestrator's one line, not a host's failure
+            raise
+        recipe_checked.result()
         bar.close()
         images = staging.finish(folder, project, record_files, size)
         staging.write_fingerprint(folder, digest, images, size)

@@ -193,9 +193,15 @@ def check_bounds(project, n_carriers: int) -> None:
                         f"in invoke.yaml if this machine has the disk for it")
 
 
-def check_inputs(project, carriers) -> None:
-    """Fail in one line, before any worker or host starts, on a bad recipe, script or annotation."""
+def check_masters(project) -> None:
+    """Fail in one line, before any worker or host starts, on a master that check refuses."""
     from .. import checks
+    checks.refuse_bad_masters(project)  # the very check `inv dlimgmgr.check` runs on masters
+
+
+def check_recipe(project) -> None:
+    """Fail in one line on a bad recipe or augment.py: every step is built once here. It imports
+    albumentations (most of a second), so the engine runs it beside the hosts' start-up."""
     from ..augment import RecipeRunner, load_script, parse_recipe
     recipe = parse_recipe(project.config.get("recipe"), str(project.yaml_path))
     if project.count > 0:
@@ -203,7 +209,6 @@ def check_inputs(project, carriers) -> None:
             load_script(script_path(project))
         else:
             RecipeRunner(recipe).check()
-    checks.refuse_bad_masters(project)  # the very check `inv dlimgmgr.check` runs on masters
 
 
 # ----------------------------------------------------------------------------- items on the wire
