@@ -77,3 +77,21 @@ def test_a_failed_mix_leaves_the_previous_archive_and_manifest_as_they_were(repo
     repo.inv("mix", *PROFILE, "--projects", "alpha", "--seed", "7", check=False)
     assert {p.name: p.read_bytes() for p in dist.iterdir()} == before
     assert not [n for n in os.listdir(dist) if ".tmp-" in n]
+
+
+def test_two_real_mixes_of_one_name_at_once_leave_an_archive_its_manifest_describes(repo):
+    import hashlib
+    import subprocess
+    import sys
+    make_build(repo.path, "alpha", ["cat"], 300)
+    dist = repo.path / "dist"
+    for trial in range(4):
+        procs = [subprocess.Popen([sys.executable, "-m", "invoke", "mix", *PROFILE, "--projects", "alpha",
+                                   "--name", "race", "--seed", str(seed)], cwd=repo.path, env=repo.env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+                 for seed in (2 * trial, 2 * trial + 1)]
+        outs = [(p.wait(120), p.communicate()) for p in procs]
+        for code, (_, err) in outs:   # each either mixed or was told the other one runs
+            assert code == 0 or "another mix of 'race' is running" in err, err
+        manifest = json.loads((dist / "race.manifest.json").read_text())
+        assert hashlib.sha256((dist / "race.tar.gz").read_bytes()).hexdigest() == manifest["sha256"]
