@@ -1,10 +1,12 @@
-"""A link that freezes during a remote build: dataaug on the real sshd reached through a proxy
+"""Ctrl-C of a remote build, and a link that freezes during one: dataaug on the real sshd reached through a proxy
 (tests/freezeproxy.py) that stops moving bytes once the host's workers run. `inv build` ends
 within the hosts.yaml timeout with one line naming role, host and step; the previous build stays
-byte-identical; the host's worker goes once its SSH session does."""
+byte-identical; the host's worker goes once its SSH session does. Ctrl-C returns within 2 s
+and stops the host's workers and removes their share folder there."""
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import pytest
@@ -84,3 +86,33 @@ def test_a_frozen_link_during_a_remote_build_keeps_the_previous_build(through_pr
     freeze_a_running_build(repo, pdir, proxy, home, tmp_path / "build.err")
     assert snapshot(pdir / "build", mtimes=True) == before
     assert not [p.name for p in pdir.iterdir() if p.name.startswith((".build.tmp-", ".build.old-"))]
+
+
+def interrupt_a_running_build(repo, pdir, home, log):
+    """Start the long build, SIGINT the orchestrator once the host writes; (seconds to exit, exit code)."""
+    proc = start_inv(repo, log, "build", "--project", "icons", "--profile", "tiny", "--jobs", "2")
+    try:
+        wait_for(lambda: count_files([home / "projects" / "icons"], ".build.tmp-share-*/*.jpg") >= 20, 120, proc)
+        start = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(30)
+        return time.monotonic() - start, code
+    finally:
+        stop_group(proc.pid)
+
+
+def test_ctrl_c_of_a_remote_build_returns_within_two_seconds_in_one_line(through_proxy, tmp_path):
+    repo, pdir, _, home = through_proxy
+    seconds, code = interrupt_a_running_build(repo, pdir, home, tmp_path / "build.err")
+    err = (tmp_path / "build.err").read_text()
+    assert code == 130 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert seconds < 2.0, (seconds, err)
+
+
+def test_ctrl_c_of_a_remote_build_stops_the_hosts_workers_and_removes_their_share(through_proxy, tmp_path):
+    repo, pdir, _, home = through_proxy
+    before = snapshot(pdir / "build", mtimes=True)
+    interrupt_a_running_build(repo, pdir, home, tmp_path / "build.err")
+    wait_for(lambda: not workers_in(home), 5)
+    wait_for(lambda: not count_files([home / "projects" / "icons"], ".build.tmp-share-*"), 5)
+    assert snapshot(pdir / "build", mtimes=True) == before
