@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from deploydata import MIX, usable
@@ -45,3 +46,28 @@ def host_is_clean(target_home: Path, seconds: float = 15) -> bool:
     while not clean() and time.monotonic() < deadline:
         time.sleep(0.1)
     return clean()
+
+
+@contextmanager
+def upload_on_a_link_that_freezes(repo, tmp_path: Path, ssh_entry, sshd):
+    """Deploy once over SSH, then start a second deploy through a FreezeProxy that freezes 256 KiB
+    into the upload; yields (the running deploy, target_home, the dataset, its files before). The
+    proxy closes every socket when the block ends."""
+    from freezeproxy import FreezeProxy
+    from signals import wait_for
+
+    home = tmp_path / "pytorch"
+    dataset, before = deployed_once(repo, ssh_entry(0, target_home=str(home)), known_hosts=str(sshd.known_hosts))
+    (home / ".dlimgmgr" / "staging").rmdir()   # made again just before the upload: the cue to freeze
+    with FreezeProxy((sshd.hosts[0], sshd.port)) as proxy:
+        known = tmp_path / "proxy_known_hosts"
+        known.write_text(f"[127.0.0.1]:{proxy.port} {sshd.host_key_line}\n")
+        repo.write_hosts({"dataaug": {"host": "local"},
+                          "pytorch": ssh_entry(0, host="127.0.0.1", port=proxy.port, target_home=str(home),
+                                               timeout=60)}, known_hosts=str(known))
+        proc = start_deploy(repo)
+        wait_for((home / ".dlimgmgr" / "staging").exists, proc=proc)
+        proxy.freeze_after(256 << 10)
+        assert proxy.frozen.wait(30)
+        time.sleep(0.3)             # the upload is now blocked on the frozen link
+        yield proc, home, dataset, before

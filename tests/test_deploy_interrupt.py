@@ -7,14 +7,12 @@ starts the named unpack step and sleeps first; the upload is caught on a link fr
 proxy of tests/freezeproxy.py."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
 from deploydata import usable
-from deploystages import deployed_once, host_is_clean, slow_python, start_deploy
-from freezeproxy import FreezeProxy
+from deploystages import deployed_once, host_is_clean, slow_python, start_deploy, upload_on_a_link_that_freezes
 from signals import interrupt, wait_for
 
 from dlimgmgr_tasks.lib import deploy as deploy_lib
@@ -63,20 +61,7 @@ def test_over_ssh_ctrl_c_while_the_host_unpacks_stops_it_and_cleans_up(repo, tmp
 
 def test_over_ssh_ctrl_c_during_the_upload_on_a_frozen_link_returns_and_leaves_no_staging(
         repo, tmp_path, ssh_entry, sshd):
-    home = tmp_path / "pytorch"
-    dataset, before = deployed_once(repo, ssh_entry(0, target_home=str(home)), known_hosts=str(sshd.known_hosts))
-    (home / ".dlimgmgr" / "staging").rmdir()   # made again just before the upload: the cue to freeze
-    with FreezeProxy((sshd.hosts[0], sshd.port)) as proxy:
-        known = tmp_path / "proxy_known_hosts"
-        known.write_text(f"[127.0.0.1]:{proxy.port} {sshd.host_key_line}\n")
-        repo.write_hosts({"dataaug": {"host": "local"},
-                          "pytorch": ssh_entry(0, host="127.0.0.1", port=proxy.port, target_home=str(home),
-                                               timeout=60)}, known_hosts=str(known))
-        proc = start_deploy(repo)
-        wait_for((home / ".dlimgmgr" / "staging").exists, proc=proc)
-        proxy.freeze_after(256 << 10)
-        assert proxy.frozen.wait(30)
-        time.sleep(0.3)             # the upload is now blocked on the frozen link
+    with upload_on_a_link_that_freezes(repo, tmp_path, ssh_entry, sshd) as (proc, home, dataset, before):
         assert not [p for p in (home / ".dlimgmgr" / "staging").iterdir() if not p.name.startswith(".")], \
             "the upload is not complete"
         assert KEPT in interrupt(proc)

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import json
 import secrets
-import signal
-from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import UserError
+from .files import held_interrupt
 
 STATE = ".dlimgmgr/deployed.json"     # under target_home: what was deployed where (for rollback)
 LOCK = ".dlimgmgr/deploy.lock"        # under target_home: one deploy or rollback at a time
@@ -116,20 +115,6 @@ def interrupted_message(phase: str, result: str | None = None) -> str:
     return f"interrupted (Ctrl-C) before the swap; {KEPT}; run inv deploy again to finish"
 
 
-@contextmanager
-def _held_interrupt(got: list):
-    """Hold Ctrl-C while the commit runs (renames only: moments), noting that it came."""
-    try:
-        previous = signal.signal(signal.SIGINT, lambda *a: got.append(a))
-    except ValueError:   # not the main thread: nothing to hold
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def deploy(ws, name: str | None = None) -> str:
     """Ship the newest (or the named) mix to the pytorch host and swap it in; the line to print.
     Ctrl-C ends in a KeyboardInterrupt whose message says which dataset is in place."""
@@ -150,7 +135,7 @@ def deploy(ws, name: str | None = None) -> str:
             raise KeyboardInterrupt(interrupted_message("prepare")) from None
         got: list = []
         try:
-            with _held_interrupt(got):
+            with held_interrupt() as got:   # the commit is renames only: moments
                 line = unpack(host, "commit", *common, f"--keep={home}/{name}.tar.gz", f"--state={home}/{STATE}")
         except UserError as exc:
             if got:   # the host's own line says what was left (a commit that failed swapped nothing)

@@ -32,18 +32,29 @@ def atomic_write(path, data: bytes, mode: int = 0o644) -> None:
 
 
 @contextlib.contextmanager
-def no_interrupt():
-    """Hold Ctrl-C for the few microseconds of a pair of renames, then deliver it."""
-    got = []
+def held_interrupt():
+    """Hold Ctrl-C while the block runs; yields a list that is not empty once one came (the
+    caller decides what to say)."""
+    got: list = []
     try:
         previous = signal.signal(signal.SIGINT, lambda *a: got.append(a))
     except ValueError:  # not the main thread: nothing to hold
-        yield
+        yield got
         return
     try:
-        yield
+        yield got
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def no_interrupt():
+    """Hold Ctrl-C for the few microseconds of a pair of renames, then deliver it."""
+    got: list = []
+    try:
+        with held_interrupt() as got:
+            yield
+    finally:
         if got:
             raise KeyboardInterrupt
 
