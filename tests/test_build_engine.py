@@ -48,6 +48,66 @@ def test_sync_to_a_host_whose_home_is_this_checkout_sends_and_removes_nothing(ch
         assert sync.sync(host, checkout, ["icons"]).__dict__ == {"sent": 0, "removed": 0}
 
 
+def test_a_host_whose_home_is_this_checkout_is_not_even_listed(checkout):
+    with checkout.host("dataaug") as host:
+        ran = []
+        host.run = lambda command, **kw: ran.append(command) or ""
+        assert sync.sync(host, checkout, ["icons"]).__dict__ == {"sent": 0, "removed": 0}
+    assert ran == []
+
+
+def test_a_host_reaching_this_checkout_through_a_link_is_the_same_tree(checkout, tmp_path):
+    (tmp_path / "link").symlink_to(checkout.root)
+    with _local_host(checkout, tmp_path / "link") as host:
+        assert sync.same_tree(host, checkout.root)
+    with _local_host(checkout, tmp_path / "elsewhere") as host:
+        assert not sync.same_tree(host, checkout.root)
+
+
+def _share(tmp_path, tag: str, present: bool):
+    """A share folder as the host-side CLI leaves it, one record, its JPEG there or not."""
+    import json
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "i00000_000000_000000.xml").write_bytes(b"<annotation/>")
+    if present:
+        (share / "i00000_000000_000000.jpg").write_bytes(b"jpeg")
+    (share / f".records-{tag}.jsonl").write_text(json.dumps(
+        {"key": [0, 0, 0], "tmp": "i00000_000000_000000.jpg", "sha256": "0" * 64,
+         "tmp_xml": "i00000_000000_000000.xml", "xml_sha256": "0" * 64, "xml_slot": 0}) + "\n")
+    return share
+
+
+def test_a_share_made_on_this_machine_is_moved_in_without_rehashing(checkout, tmp_path):
+    from dlimgmgr_tasks.lib.build import shares
+    (tmp_path / "staging").mkdir()
+    with _local_host(checkout, tmp_path) as host:
+        _, images = shares.fetch(host, str(_share(tmp_path, "t", True)), tmp_path / "staging", "t")
+    assert images == 1 and (tmp_path / "staging" / "i00000_000000_000000.jpg").read_bytes() == b"jpeg"
+
+
+def test_a_share_missing_a_recorded_jpeg_fails_in_one_line_naming_it(checkout, tmp_path):
+    from dlimgmgr_tasks.lib.build import shares
+    from dlimgmgr_tasks.lib.errors import UserError
+    (tmp_path / "staging").mkdir()
+    with _local_host(checkout, tmp_path) as host, pytest.raises(UserError) as err:
+        shares.fetch(host, str(_share(tmp_path, "t", False)), tmp_path / "staging", "t")
+    assert "i00000_000000_000000.jpg arrived damaged or not at all" in str(err.value)
+
+
+def test_a_share_sent_over_ssh_whose_bytes_differ_from_its_record_is_refused(checkout, sshd, tmp_path):
+    from dlimgmgr_tasks.lib.build import shares
+    from dlimgmgr_tasks.lib.errors import UserError
+    from dlimgmgr_tasks.lib.hosts.config import HostConfig
+    from dlimgmgr_tasks.lib.hosts.ssh import SshHost
+    (tmp_path / "staging").mkdir()
+    config = HostConfig(role="dataaug", host=sshd.hosts[0], port=sshd.port, user=sshd.user,
+                        key_file=str(sshd.client_key), target_home=str(tmp_path))
+    with SshHost(config, sshd.known_hosts) as host, pytest.raises(UserError) as err:
+        shares.fetch(host, str(_share(tmp_path, "t", True)), tmp_path / "staging", "t")
+    assert "i00000_000000_000000.jpg arrived damaged or not at all" in str(err.value)
+
+
 def test_sync_sends_the_masters_dot_files_but_no_build_or_cache(checkout, tmp_path):
     with _local_host(checkout, tmp_path / "elsewhere") as host:
         sync.sync(host, checkout, ["icons"])

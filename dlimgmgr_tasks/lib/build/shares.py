@@ -63,31 +63,34 @@ def _message(exc: BaseException, label: str) -> str:
 
 
 def fetch(host, remote_dir: str, staging, tag: str):
-    """Bring a host's share folder into staging and check every JPEG's sha256 against its record.
+    """Bring a host's share folder into staging and check every JPEG's sha256 against its record
+    (a share made on this machine was moved, not sent: its files need only be there).
     Returns (the records file, now in staging, and how many images it lists)."""
     host.pull_tree(remote_dir, staging, move=True)   # the share folder is removed afterwards anyway
     records_path = staging / hostcall.RECORDS.format(tag)
     if not records_path.is_file():
         raise UserError(f"{host.label}: the build sent no records file; run it again")
     try:
-        return records_path, _verify(host, staging, read_records(records_path))
+        return records_path, _verify(host, staging, read_records(records_path),
+                                     sent=host.local_path(remote_dir) is None)
     except (ValueError, KeyError, TypeError):
         raise UserError(f"{host.label}: the build sent a damaged records file; run it again") from None
 
 
-def _verify(host, staging, records) -> int:
-    """Check each record's JPEG and XML (threads: hashing releases the GIL); how many there were."""
+def _verify(host, staging, records, sent: bool = True) -> int:
+    """Check each record's JPEG and XML (threads: hashing releases the GIL); how many there were.
+    sent: the files crossed a link, so their sha256 is checked too."""
     from concurrent.futures import ThreadPoolExecutor
 
     def intact(rec) -> bool:
-        return all((staging / rec[name]).is_file() and sha256_file(staging / rec[name]) == rec[digest]
+        return all((staging / rec[name]).is_file() and (not sent or sha256_file(staging / rec[name]) == rec[digest])
                    for name, digest in (("tmp", "sha256"), ("tmp_xml", "xml_sha256")))
     images = 0
     with ThreadPoolExecutor(max(1, min(VERIFY_THREADS, os.cpu_count() or 1))) as pool:
         for batch in chunks(records, VERIFY_BATCH):
             for rec, ok in zip(batch, pool.map(intact, batch)):
                 if not ok:
-                    raise UserError(f"{host.label}: {rec['tmp']} arrived damaged (sha256 differs); run it again")
+                    raise UserError(f"{host.label}: {rec['tmp']} arrived damaged or not at all; run it again")
             images += len(batch)
     return images
 
@@ -119,8 +122,10 @@ class Shares:
         share.cores = self.jobs or share.host.cores()
 
     def _distribute(self) -> list:
-        from .sync import manifest
-        self._manifest = manifest(self.ws, [self.project.name])
+        from .sync import manifest, same_tree
+        # Only a host with a target_home of its own compares our files with its copy.
+        synced = [s for s in self.shares if not same_tree(s.host, self.ws.root)]
+        self._manifest = manifest(self.ws, [self.project.name]) if synced else {}
         alive = []
         for share, res in zip(self.shares, self._parallel(self._prepare, self.shares)):
             if isinstance(res, BaseException):

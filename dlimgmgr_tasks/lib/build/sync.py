@@ -4,8 +4,8 @@ The scope is the framework (dlimgmgr_tasks/), projects/common/ and the named pro
 build/ and in-flight folders). The host lists the sha256 of what it has with lib.hosts' one
 listing command (all scope folders in one round trip); only files that differ travel, in one
 tar stream (host.push_tree), and files gone here are removed there. Both sides skip exactly the
-same names, so a host whose target_home is this very checkout lists what we list and is sent
-nothing.
+same names. A host whose target_home is this very checkout (the default `local`) reads our own
+files: it is neither listed nor hashed.
 """
 from __future__ import annotations
 
@@ -80,8 +80,19 @@ def listing(host, names) -> dict[str, str]:
     return theirs
 
 
+def same_tree(host, root: Path) -> bool:
+    """Whether the host's target_home is the workspace root itself (the same folder on this machine)."""
+    here = host.local_path(host.home)
+    try:
+        return here is not None and os.path.samefile(here, root)
+    except OSError:
+        return False
+
+
 def sync(host, ws, names, mine: dict[str, str] | None = None) -> SyncStat:
     """Make the host's target_home hold exactly our scope; `mine`: our manifest, if already made."""
+    if same_tree(host, ws.root):
+        return SyncStat()   # its stale share folders are the build's own (staging.recover removes them)
     mine = manifest(ws, names) if mine is None else mine
     theirs = listing(host, names)
     send = sorted(p for p, d in mine.items() if theirs.get(p) != d)

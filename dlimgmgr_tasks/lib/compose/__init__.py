@@ -9,10 +9,11 @@ Modules, one concept each: ``config`` (project.yaml's compose: section), ``value
 validators), ``rand`` (the seeded stream), ``transform`` (sources, scale/flip/rotate, the mask),
 ``placement`` (modes and overlap), ``blending`` (none/gaussian/motion/poisson), ``backgrounds``,
 ``distractors`` (and negatives), ``scene`` (plan once, render per blend mode, boxes),
-``prelabels`` (the record of what compose wrote) and ``verb`` (compose itself).
+and ``verb`` (compose itself); the record of what compose wrote is ``lib.prelabels`` (labeling
+and the build read it without importing compose).
 """
 from .config import BLENDS, PLACEMENTS, ComposeConfig, read_config
-from .prelabels import PRELABELS, is_prelabel, prelabels_path, read_prelabels, write_prelabels
+from ..prelabels import PRELABELS, is_prelabel, prelabels_path, read_prelabels, write_prelabels
 from .rand import HashRandom
 from .scene import JPEG_OPTIONS, Composer, Rendered, carrier_stem
 from .transform import ALPHA_MIN

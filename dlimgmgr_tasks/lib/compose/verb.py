@@ -10,7 +10,7 @@ from ..files import atomic_write
 from ..hashing import sha256_bytes
 from ..projects import Project
 from .config import read_config
-from .prelabels import is_prelabel, read_prelabels, write_prelabels
+from ..prelabels import is_prelabel, read_prelabels, write_prelabels
 from .scene import Composer, carrier_stem
 from .transform import load_sources
 

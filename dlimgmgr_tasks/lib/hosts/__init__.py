@@ -17,6 +17,7 @@ place that decides local or SSH, from a hosts.yaml entry.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from .config import HostConfig, HostsFile, load_hosts
@@ -43,6 +44,8 @@ class Host(Protocol):
     def path(self, *parts: str) -> str: ...   # a path under target_home
 
     def quote(self, path: str) -> str: ...    # a shell word for a path there
+
+    def local_path(self, path: str) -> Path | None: ...   # the path as this process opens it; None over SSH
 
     def check_access(self) -> tuple[dict[str, str], str]: ...   # reachable/key/auth, first problem
 

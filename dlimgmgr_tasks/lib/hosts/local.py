@@ -63,6 +63,9 @@ class LocalHost:
     def quote(self, path: str) -> str:
         return shlex.quote(os.path.expanduser(str(path)))
 
+    def local_path(self, path: str) -> Path:
+        return Path(os.path.expanduser(str(path)))
+
     def check_access(self) -> tuple[dict[str, str], str]:
         """Reaching this machine takes no network, no host key and no login."""
         return {"reachable": "ok", "key": "-", "auth": "-"}, ""

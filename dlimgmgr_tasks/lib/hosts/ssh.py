@@ -74,6 +74,9 @@ class SshHost:
     def quote(self, path: str) -> str:
         return qpath(path)
 
+    def local_path(self, path: str) -> None:
+        return None  # its files are on the other side of the link
+
     def check_access(self) -> tuple[dict[str, str], str]:
         """The SSH part of `inv dlimgmgr.hosts`: reach the host, compare the key it offers with
         known_hosts (nothing is added), log in; the connection stays open for what follows.

@@ -48,7 +48,7 @@ def write_record(project: Project, record: dict[str, dict]) -> None:
 
 def prelabels(project: Project) -> dict[str, str]:
     """compose's pre-label record; {} when damaged (`inv dataaug.compose` reports that)."""
-    from ..compose import read_prelabels
+    from ..prelabels import read_prelabels
     try:
         return read_prelabels(project)
     except UserError:

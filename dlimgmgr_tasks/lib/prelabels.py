@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import records
-from ..hashing import sha256_bytes
-from ..projects import Project
+from . import records
+from .hashing import sha256_bytes
+from .projects import Project
 
 PRELABELS = ".prelabels.json"
 
