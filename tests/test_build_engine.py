@@ -142,6 +142,32 @@ def test_an_unchanged_build_is_skipped_without_heavy_imports(checkout):
     assert proc.stdout.split() == ["skipped", "[]"], proc.stderr
 
 
+FORCED_PROBE = """
+import sys
+from dlimgmgr_tasks.lib.build import build_projects
+from dlimgmgr_tasks.lib.workspace import Workspace
+ws = Workspace.at(sys.argv[1], {"profiles": {"tiny": {"size": [96, 96]}}}, profile="tiny")
+(result,) = build_projects(ws, ["icons"], force=True)
+print(result.status, "albumentations" in sys.modules)
+"""
+
+
+def _forced_build(checkout) -> list[str]:
+    proc = subprocess.run([sys.executable, "-c", FORCED_PROBE, str(checkout.root)], cwd=checkout.root,
+                          capture_output=True, text=True, timeout=120)
+    return proc.stdout.split() or [proc.stderr]
+
+
+def test_a_forced_rebuild_of_a_recipe_that_built_before_leaves_albumentations_to_the_workers(checkout):
+    assert _forced_build(checkout) == ["built", "False"]
+
+
+def test_a_recipe_changed_since_the_last_build_is_checked_again_by_the_orchestrator(checkout):
+    yaml_path = checkout.root / "projects" / "icons" / "project.yaml"
+    yaml_path.write_text(yaml_path.read_text() + "\n# edited\n")
+    assert _forced_build(checkout) == ["built", "True"]
+
+
 def _numbered(tmp_path, n: int) -> bytes:
     from dlimgmgr_tasks.lib.build import staging
     data, slot = staging.numbered_xml("icons", 96, 96, [["close", 4, 5, 30, 31, "Unspecified", 0, 0]])

@@ -1,8 +1,10 @@
 """The build of one project, the same six steps whatever hosts do the work.
 
-check the inputs (the recipe beside the hosts' start) -> plan the items -> staging folder -> shares on the hosts -> number and finish
--> fingerprint and swap. An unforced build whose fingerprint is unchanged stops before the
-second step: it opens no host and imports nothing heavy.
+check the inputs (the recipe beside the hosts' start) -> plan the items -> staging folder -> shares
+on the hosts -> number and finish -> fingerprint and swap. An unforced build whose fingerprint is
+unchanged stops before the second step: it opens no host and imports nothing heavy. A recipe whose
+stamp is the last finished build's is not checked again: the hosts' workers import albumentations,
+the orchestrator does not.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UserError
 from . import staging
-from .plan import check_bounds, check_masters, check_recipe, fingerprint, plan, stored
+from .plan import check_bounds, check_masters, check_recipe, fingerprint, plan, recipe_stamp, stored
 
 BUILT, SKIPPED = "built", "skipped"
 
@@ -70,8 +72,9 @@ def build_project(project, hosts, jobs: int | None = None, force: bool = False,
             raise UserError(f"{project.master}: no labelled carriers (image + XML) to build from; "
                             f"make them with: inv dataaug.compose {project.name}")
         check_masters(project)
-        recipe_checked = _beside(check_recipe, project)
-        result = _rebuild(project, size, hosts() if callable(hosts) else hosts, jobs, progress, digest,
+        stamp = recipe_stamp(project)
+        recipe_checked = _passed() if last.get("recipe") == stamp else _beside(check_recipe, project)
+        result = _rebuild(project, size, hosts() if callable(hosts) else hosts, jobs, progress, (digest, stamp),
                           recipe_checked)
         result.warnings[:0] = warnings
         return result
@@ -90,7 +93,15 @@ def _beside(fn, *args) -> Future:
     return future
 
 
-def _rebuild(project, size, hosts, jobs, progress, digest, recipe_checked: Future) -> Result:
+def _passed() -> Future:
+    future: Future = Future()
+    future.set_result(None)
+    return future
+
+
+def _rebuild(project, size, hosts, jobs, progress, stamps: tuple[str, str], recipe_checked: Future) -> Result:
+    """stamps: (the fingerprint, the recipe_stamp) the finished build records."""
+    digest, stamp = stamps
     from .progress import Progress
     from .shares import Shares
     work = plan(project, len(project.labelled_carriers()))
@@ -107,7 +118,7 @@ def _rebuild(project, size, hosts, jobs, progress, digest, recipe_checked: Futur
         recipe_checked.result()
         bar.close()
         images = staging.finish(folder, project, record_files, size)
-        staging.write_fingerprint(folder, digest, images, size)
+        staging.write_fingerprint(folder, digest, images, size, stamp)
         staging.swap(project, folder)
     except BaseException:
         bar.close()

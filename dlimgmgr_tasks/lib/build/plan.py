@@ -144,6 +144,22 @@ def fingerprint(project, size: tuple[int, int], carriers) -> str:
     from ... import __version__
     h = hashlib.sha256()
     h.update(f"dlimgmgr {__version__}\0{project.name}\0{size[0]}x{size[1]}\0".encode())
+    _hash_code(h, project)
+    for image, xml in carriers:
+        _hash_file(h, image)
+        _hash_file(h, xml)
+    return h.hexdigest()
+
+
+def recipe_stamp(project) -> str:
+    """A digest of what check_recipe reads (project.yaml, augment.py, projects/common, the framework
+    and the library versions): a build that finished with the same stamp needs no second check."""
+    h = hashlib.sha256(b"recipe\0")
+    _hash_code(h, project)
+    return h.hexdigest()
+
+
+def _hash_code(h, project) -> None:
     h.update(lib_versions().replace(",", "\0").encode())
     for name in FRAMEWORK_FILES:
         _hash_file(h, _LIB / name)
@@ -153,10 +169,6 @@ def fingerprint(project, size: tuple[int, int], carriers) -> str:
     for rel, path in _common_files(project.workspace.common_dir):
         h.update(str(rel).encode() + b"\0")
         _hash_file(h, path)
-    for image, xml in carriers:
-        _hash_file(h, image)
-        _hash_file(h, xml)
-    return h.hexdigest()
 
 
 def stored(build_dir: Path) -> dict:
@@ -201,7 +213,8 @@ def check_masters(project) -> None:
 
 def check_recipe(project) -> None:
     """Fail in one line on a bad recipe or augment.py: every step is built once here. It imports
-    albumentations (most of a second), so the engine runs it beside the hosts' start-up."""
+    albumentations (most of a second of CPU), so the engine runs it beside the hosts' start-up,
+    and only when the recipe_stamp differs from the last finished build's."""
     from ..augment import RecipeRunner, load_script, parse_recipe
     recipe = parse_recipe(project.config.get("recipe"), str(project.yaml_path))
     if project.count > 0:

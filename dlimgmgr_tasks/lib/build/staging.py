@@ -109,9 +109,10 @@ def finish(staging: Path, project, record_files: list[Path], size) -> int:
     return n
 
 
-def write_fingerprint(staging: Path, digest: str, images: int, size) -> None:
+def write_fingerprint(staging: Path, digest: str, images: int, size, recipe: str) -> None:
+    """recipe: the plan.recipe_stamp this build's recipe check passed with."""
     (staging / FINGERPRINT).write_text(json.dumps(
-        {"fingerprint": digest, "images": images, "size": list(size)}, indent=1) + "\n")
+        {"fingerprint": digest, "images": images, "size": list(size), "recipe": recipe}, indent=1) + "\n")
 
 
 def swap(project, staging: Path) -> None:
