@@ -5,8 +5,9 @@ project `close` (8 carriers) with count 250 gives 2,000 images at the ssd profil
   end to end: `inv build --project close --force` with dataaug local, then with dataaug over SSH
       (first run syncs everything, later runs nothing); the SSH build must be byte-identical
       (a difference ends the bench with an error: that is a broken contract, not a timing);
-  fetch: the built folder placed on the host, fetched the way the build fetches a share (one tar
-      stream, then every JPEG's sha256 checked) vs ssh host 'tar cf - -C DIR .' | tar xf -
+  fetch: the built folder placed on the host with a records file, fetched by the engine's own
+      lib.build.shares.fetch (one tar stream, then every JPEG's and XML's sha256 checked against
+      the records) vs ssh host 'tar cf - -C DIR .' | tar xf -
       ratio = floor time / our time (goal >= 0.8).
 
     .venv/bin/python benchmarks/bench_remote_build.py [--smoke] [--json PATH] [--count 250] [--repeat 3]
@@ -14,6 +15,7 @@ project `close` (8 carriers) with count 250 gives 2,000 images at the ssd profil
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sys
 import tempfile
@@ -25,17 +27,26 @@ from benchutil import (ROOT, Repo, Report, adapter_open_ssh_host, best_of, parse
                        ssh_tar_pull, ssh_tar_push, start_sshd)
 
 NAME = "remote_build"
+TAG = "bench"
 
 
-def adapter_fetch_share(host, remote_dir: str, staging: Path, sha256s: dict[str, str]) -> None:
-    """ADAPTER (library): fetch a share folder as the build engine's lib.build.shares.fetch does
-    (Host.pull_tree, then every JPEG's sha256 against the records), on a folder of plain JPEGs."""
+def adapter_fetch_share(host, remote_dir: str, staging: Path) -> None:
+    """ADAPTER (library): the build engine's own fetch of a share folder (lib.build.shares.fetch:
+    Host.pull_tree, then every JPEG's and XML's sha256 against the records file)."""
     sys.path.insert(0, str(ROOT))
-    from dlimgmgr_tasks.lib.hashing import sha256_file
-    host.pull_tree(remote_dir, staging)
-    for name, digest in sha256s.items():
-        if sha256_file(staging / name) != digest:
-            raise SystemExit(f"{name} arrived damaged")
+    from dlimgmgr_tasks.lib.build import shares
+    shares.fetch(host, remote_dir, staging, TAG)
+
+
+def records_file(folder: Path, local: dict[str, bytes]) -> None:
+    """The records file a host-side share leaves beside its images, for the built folder `local`."""
+    sys.path.insert(0, str(ROOT))
+    from dlimgmgr_tasks.lib.build import hostcall
+    digest = {n: hashlib.sha256(d).hexdigest() for n, d in local.items()}
+    lines = [json.dumps({"key": [0, i, 0], "tmp": jpg, "sha256": digest[jpg], "tmp_xml": jpg[:-4] + ".xml",
+                         "xml_sha256": digest[jpg[:-4] + ".xml"], "xml_slot": 0})
+             for i, jpg in enumerate(n for n in sorted(local) if n.endswith(".jpg"))]
+    (folder / hostcall.RECORDS.format(TAG)).write_text("\n".join(lines) + "\n")
 
 
 def set_count(repo: Repo, count: int) -> None:
@@ -76,9 +87,9 @@ def fetch(report: Report, server, work: Path, local: dict[str, bytes], repeat: i
     src.mkdir()
     for name, data in local.items():
         (src / name).write_bytes(data)
+    records_file(src, local)
     share = work / "dataaug" / "projects" / "close" / "share"
     ssh_tar_push(server, src, share)
-    sha256s = {n: hashlib.sha256(d).hexdigest() for n, d in local.items() if n.endswith(".jpg")}
     size = sum(len(d) for d in local.values())
     staging = work / "staging"
     host = adapter_open_ssh_host(work / "hosts.yaml", "dataaug")
@@ -87,7 +98,7 @@ def fetch(report: Report, server, work: Path, local: dict[str, bytes], repeat: i
 
         def ours():
             shutil.rmtree(staging, ignore_errors=True)
-            adapter_fetch_share(host, str(share), staging, sha256s)
+            adapter_fetch_share(host, str(share), staging)
         t_ours = best_of(ours, repeat)
     finally:
         host.close()
