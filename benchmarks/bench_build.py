@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from benchutil import ROOT, Repo, Report, parse_args, voc_xml
+from benchutil import ROOT, Repo, Report, box_carriers, parse_args
 
 NAME = "build"
 TINY = 2    # images of the project whose build is the fixed cost
@@ -36,23 +36,7 @@ ORIGINAL = [
 
 def make_project(repo: Repo, name: str, carriers: int, count: int) -> list[tuple[Path, tuple]]:
     """projects/NAME: `carriers` 400x400 carriers with one 40x40 box each; [(jpg, box edges)]."""
-    import cv2
-    import numpy as np
-
-    master = repo.project(name) / "master"
-    master.mkdir(parents=True)
-    rng = np.random.default_rng(0)
-    made = []
-    for i in range(carriers):
-        img = np.clip(np.linspace(40, 220, SIZE)[None, :, None] + rng.normal(0, 15, (SIZE, SIZE, 3)), 0, 255)
-        img = img.astype(np.uint8)
-        x, y = int(rng.integers(80, 280)), int(rng.integers(80, 280))
-        img[y:y + 40, x:x + 40] = (40, 40, 220)
-        stem = f"{name}_c{i:03d}"
-        cv2.imwrite(str(master / f"{stem}.jpg"), img, [cv2.IMWRITE_JPEG_QUALITY, 95])
-        box = ("close", x + 1, y + 1, x + 40, y + 40)  # VOC: 1-based, inclusive
-        (master / f"{stem}.xml").write_text(voc_xml(f"{stem}.jpg", SIZE, SIZE, [box]))
-        made.append((master / f"{stem}.jpg", (x, y, x + 40, y + 40)))
+    made = box_carriers(repo.project(name) / "master", name, carriers, SIZE, 40, 80)
     write_recipe(repo, name, count, ORIGINAL)
     return made
 

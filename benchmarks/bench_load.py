@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from benchutil import PYTHON, Repo, Report, parse_args, voc_xml
+from benchutil import PYTHON, Repo, Report, box_carriers, parse_args
 
 NAME = "load"
 CARRIER = 128
@@ -44,20 +44,7 @@ program.run()
 
 def make_project(repo: Repo, carriers: int, count: int) -> None:
     """projects/load: `carriers` 128x128 carriers with one 32x32 box each, and a 64x64 profile."""
-    import cv2
-    import numpy as np
-
-    master = repo.project(NAME) / "master"
-    master.mkdir(parents=True)
-    rng = np.random.default_rng(0)
-    for i in range(carriers):
-        img = np.clip(np.linspace(40, 220, CARRIER)[None, :, None] + rng.normal(0, 15, (CARRIER, CARRIER, 3)), 0, 255)
-        img = img.astype(np.uint8)
-        x, y = int(rng.integers(24, 72)), int(rng.integers(24, 72))
-        img[y:y + 32, x:x + 32] = (40, 40, 220)
-        stem = f"load_c{i:03d}"
-        cv2.imwrite(str(master / f"{stem}.jpg"), img, [cv2.IMWRITE_JPEG_QUALITY, 95])
-        (master / f"{stem}.xml").write_text(voc_xml(f"{stem}.jpg", CARRIER, CARRIER, [("close", x + 1, y + 1, x + 32, y + 32)]))
+    box_carriers(repo.project(NAME) / "master", NAME, carriers, CARRIER, 32, 24)
     (repo.project(NAME) / "project.yaml").write_text(yaml.safe_dump(
         {"classes": ["close"], "count": count, "seed": 1, "recipe": RECIPE}))
     conf_path = repo.path / "invoke.yaml"

@@ -172,6 +172,28 @@ def voc_xml(filename: str, width: int, height: int, boxes) -> str:
             f"<height>{height}</height><depth>3</depth></size><segmented>0</segmented>{objects}</annotation>\n")
 
 
+def box_carriers(master: Path, name: str, carriers: int, size: int, box: int, margin: int) -> list[tuple[Path, tuple]]:
+    """`carriers` size x size JPEG carriers NAME_cNNN.jpg in master (a noisy gradient, one box x box
+    red square at least `margin` from the edges) with their VOC XML; [(jpg, 0-based box edges)]."""
+    import cv2
+    import numpy as np
+
+    master.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    made = []
+    for i in range(carriers):
+        img = np.clip(np.linspace(40, 220, size)[None, :, None] + rng.normal(0, 15, (size, size, 3)), 0, 255)
+        img = img.astype(np.uint8)
+        x, y = int(rng.integers(margin, size - box - margin)), int(rng.integers(margin, size - box - margin))
+        img[y:y + box, x:x + box] = (40, 40, 220)
+        stem = f"{name}_c{i:03d}"
+        cv2.imwrite(str(master / f"{stem}.jpg"), img, [cv2.IMWRITE_JPEG_QUALITY, 95])
+        voc_box = ("close", x + 1, y + 1, x + box, y + box)  # VOC: 1-based, inclusive
+        (master / f"{stem}.xml").write_text(voc_xml(f"{stem}.jpg", size, size, [voc_box]))
+        made.append((master / f"{stem}.jpg", (x, y, x + box, y + box)))
+    return made
+
+
 # ------------------------------------------------------------------ the test sshd and ssh | tar
 
 def start_sshd():

@@ -32,29 +32,28 @@ def start_inv(repo, log: Path, *args: str) -> subprocess.Popen:
         err.close()
 
 
-def group(pgid: int) -> list[int]:
-    """Live processes (zombies left out) of process group pgid."""
+def _live(field: int, value: int) -> list[int]:
+    """Live processes (zombies left out) whose /proc/PID/stat field (after the name) equals value:
+    1 is the parent's pid, 2 the process group."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if stat[0] != "Z" and int(stat[2]) == pgid:
+        if stat[0] != "Z" and int(stat[field]) == value:
             found.append(int(pid))
     return found
 
 
+def group(pgid: int) -> list[int]:
+    """Live processes of process group pgid."""
+    return _live(2, pgid)
+
+
 def children(pid: int) -> list[int]:
-    out = []
-    for p in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if stat[0] != "Z" and int(stat[1]) == pid:
-            out.append(int(p))
-    return out
+    """Live children of pid."""
+    return _live(1, pid)
 
 
 def group_ends_within(pgid: int, seconds: float) -> bool:

@@ -90,27 +90,25 @@ def edit_profile_size(repo, size) -> None:
     path.write_text(yaml.safe_dump(conf, sort_keys=False))
 
 
-def test_no_checker_of_a_killed_mix_is_left_running(repo, tmp_path):
+def killed_mix(repo, err) -> bool:
+    """A mix of two big builds SIGKILLed once its checkers run; whether its group ended in time."""
     big_mix_builds(repo)
-    proc = start_inv(repo, tmp_path / "mix.err", "mix", *PROFILE, "--projects", "alpha,beta")
+    proc = start_inv(repo, err, "mix", *PROFILE, "--projects", "alpha,beta")
     try:
         wait_for(lambda: len(children(proc.pid)) >= 2, 120, proc)
         sigkill(proc)
-        assert group_ends_within(proc.pid, ORPHANS_END), "a checker of the killed mix is still running"
+        return group_ends_within(proc.pid, ORPHANS_END)
     finally:
         stop_group(proc.pid)
+
+
+def test_no_checker_of_a_killed_mix_is_left_running(repo, tmp_path):
+    assert killed_mix(repo, tmp_path / "mix.err"), "a checker of the killed mix is still running"
     assert "Traceback" not in (tmp_path / "mix.err").read_text()
 
 
 def test_the_mix_after_a_killed_one_leaves_a_matching_pair(repo, tmp_path):
-    big_mix_builds(repo)
-    proc = start_inv(repo, tmp_path / "mix.err", "mix", *PROFILE, "--projects", "alpha,beta")
-    try:
-        wait_for(lambda: len(children(proc.pid)) >= 2, 120, proc)
-        sigkill(proc)
-        group_ends_within(proc.pid, ORPHANS_END)
-    finally:
-        stop_group(proc.pid)
+    killed_mix(repo, tmp_path / "mix.err")
     repo.inv("mix", *PROFILE, "--projects", "alpha,beta", check=True)
     dist = repo.path / "dist"
     manifest = json.loads((dist / "voc.manifest.json").read_text())
