@@ -82,8 +82,11 @@ def test_a_share_made_on_this_machine_is_moved_in_without_rehashing(checkout, tm
     from dlimgmgr_tasks.lib.build import shares
     (tmp_path / "staging").mkdir()
     with _local_host(checkout, tmp_path) as host:
-        _, images = shares.fetch(host, str(_share(tmp_path, "t", True)), tmp_path / "staging", "t")
-    assert images == 1 and (tmp_path / "staging" / "i00000_000000_000000.jpg").read_bytes() == b"jpeg"
+        records, images = shares.fetch(host, str(_share(tmp_path, "t", True)), tmp_path / "staging", "t")
+    # the record's sha256 is all zeros: a re-hash would have refused it
+    assert images == 1 and records == tmp_path / "staging" / "share" / ".records-t.jsonl"
+    assert (records.parent / "i00000_000000_000000.jpg").read_bytes() == b"jpeg"
+    assert not (tmp_path / "share").exists(), "the share folder was copied, not moved"
 
 
 def test_a_share_missing_a_recorded_jpeg_fails_in_one_line_naming_it(checkout, tmp_path):
@@ -93,6 +96,20 @@ def test_a_share_missing_a_recorded_jpeg_fails_in_one_line_naming_it(checkout, t
     with _local_host(checkout, tmp_path) as host, pytest.raises(UserError) as err:
         shares.fetch(host, str(_share(tmp_path, "t", False)), tmp_path / "staging", "t")
     assert "i00000_000000_000000.jpg arrived damaged or not at all" in str(err.value)
+
+
+def test_a_share_whose_record_names_a_file_outside_its_folder_is_refused(checkout, tmp_path):
+    from dlimgmgr_tasks.lib.build import shares
+    from dlimgmgr_tasks.lib.errors import UserError
+    (tmp_path / "staging").mkdir()
+    (tmp_path / "outside.jpg").write_bytes(b"mine")
+    share = _share(tmp_path, "t", True)
+    records = share / ".records-t.jsonl"
+    records.write_text(records.read_text().replace('"tmp": "i00000_000000_000000.jpg"', '"tmp": "../../outside.jpg"'))
+    with _local_host(checkout, tmp_path) as host, pytest.raises(UserError) as err:
+        shares.fetch(host, str(share), tmp_path / "staging", "t")
+    assert "../../outside.jpg arrived damaged or not at all" in str(err.value)
+    assert (tmp_path / "outside.jpg").read_bytes() == b"mine"
 
 
 def test_a_share_sent_over_ssh_whose_bytes_differ_from_its_record_is_refused(checkout, sshd, tmp_path):
@@ -148,7 +165,7 @@ from dlimgmgr_tasks.lib.build import build_projects
 from dlimgmgr_tasks.lib.workspace import Workspace
 ws = Workspace.at(sys.argv[1], {"profiles": {"tiny": {"size": [96, 96]}}}, profile="tiny")
 (result,) = build_projects(ws, ["icons"], force=True)
-print(result.status, "albumentations" in sys.modules)
+print(result.status, "albumentations" in sys.modules, "cv2" in sys.modules)
 """
 
 
@@ -158,14 +175,20 @@ def _forced_build(checkout) -> list[str]:
     return proc.stdout.split() or [proc.stderr]
 
 
-def test_a_forced_rebuild_of_a_recipe_that_built_before_leaves_albumentations_to_the_workers(checkout):
-    assert _forced_build(checkout) == ["built", "False"]
+def test_a_forced_rebuild_of_what_built_before_leaves_albumentations_and_opencv_to_the_workers(checkout):
+    assert _forced_build(checkout) == ["built", "False", "False"]
 
 
 def test_a_recipe_changed_since_the_last_build_is_checked_again_by_the_orchestrator(checkout):
     yaml_path = checkout.root / "projects" / "icons" / "project.yaml"
     yaml_path.write_text(yaml_path.read_text() + "\n# edited\n")
-    assert _forced_build(checkout) == ["built", "True"]
+    assert _forced_build(checkout) == ["built", "True", "True"]
+
+
+def test_a_master_changed_since_the_last_build_is_checked_again_by_the_orchestrator(checkout):
+    xml = checkout.root / "projects" / "icons" / "master" / "icons_c000.xml"
+    xml.write_text(xml.read_text() + "\n")
+    assert _forced_build(checkout) == ["built", "False", "True"]   # the masters' check decodes with OpenCV
 
 
 def _numbered(tmp_path, n: int) -> bytes:

@@ -18,15 +18,23 @@ One engine, whatever hosts do the work: a build on this machine is the one-host 
     summary = compose_on(host, ws.project("close"), ws.profile.size)  # host: lib.hosts.Host
     message = prepare(host, ws)
 
-Importing this package stays light: heavy libraries load only when a project is really built.
+Importing this package stays light: heavy libraries load only when a project is really built,
+and the names below load on first use, so a host's CLI and workers (which need sampler, pool,
+hostside only) never import the engine.
 """
+import importlib
 import os
 
 # albumentations asks the network for a newer version at import (a 2 s timeout on an offline host,
 # paid by the orchestrator's check and by every host's workers); a build never wants that.
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 
-from .engine import BUILT, SKIPPED, Result, build_project, build_projects
-from .verbs import compose_on, prepare
+_PUBLIC = {"BUILT": "engine", "SKIPPED": "engine", "Result": "engine", "build_project": "engine",
+           "build_projects": "engine", "compose_on": "verbs", "prepare": "verbs"}
+__all__ = list(_PUBLIC)
 
-__all__ = ["BUILT", "SKIPPED", "Result", "build_project", "build_projects", "compose_on", "prepare"]
+
+def __getattr__(name: str):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)

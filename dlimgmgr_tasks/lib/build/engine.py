@@ -2,9 +2,9 @@
 
 check the inputs (the recipe beside the hosts' start) -> plan the items -> staging folder -> shares
 on the hosts -> number and finish -> fingerprint and swap. An unforced build whose fingerprint is
-unchanged stops before the second step: it opens no host and imports nothing heavy. A recipe whose
-stamp is the last finished build's is not checked again: the hosts' workers import albumentations,
-the orchestrator does not.
+unchanged stops before the second step: it opens no host and imports nothing heavy. A recipe or
+masters whose stamp is the last finished build's are not checked again: the hosts' workers import
+albumentations and OpenCV, the orchestrator does not.
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from ..errors import UserError
 from . import staging
-from .plan import check_bounds, check_masters, check_recipe, fingerprint, plan, recipe_stamp, stored
+from .plan import (check_bounds, check_masters, check_recipe, fingerprint, masters_stamp, plan, recipe_stamp,
+                   stored)
 
 BUILT, SKIPPED = "built", "skipped"
 
@@ -67,16 +68,16 @@ def build_project(project, hosts, jobs: int | None = None, force: bool = False,
         last = stored(project.build_dir)
         if not force and last.get("fingerprint") == digest:
             return Result(project.name, SKIPPED, int(last.get("images", 0)), size=size, build_dir=project.build_dir)
-        warnings = _input_warnings(project, carriers)
         if not carriers:
             raise UserError(f"{project.master}: no labelled carriers (image + XML) to build from; "
                             f"make them with: inv dataaug.compose {project.name}")
-        check_masters(project)
-        stamp = recipe_stamp(project)
-        recipe_checked = _passed() if last.get("recipe") == stamp else _beside(check_recipe, project)
-        result = _rebuild(project, size, hosts() if callable(hosts) else hosts, jobs, progress, (digest, stamp),
+        stamps = {"recipe": recipe_stamp(project), "masters": masters_stamp(project)}
+        if last.get("masters") != stamps["masters"]:
+            check_masters(project)
+        recipe_checked = _passed() if last.get("recipe") == stamps["recipe"] else _beside(check_recipe, project)
+        result = _rebuild(project, size, hosts() if callable(hosts) else hosts, jobs, progress, (digest, stamps),
                           recipe_checked)
-        result.warnings[:0] = warnings
+        result.warnings[:0] = _input_warnings(project, carriers)   # after: off the hosts' critical path
         return result
 
 
@@ -99,9 +100,10 @@ def _passed() -> Future:
     return future
 
 
-def _rebuild(project, size, hosts, jobs, progress, stamps: tuple[str, str], recipe_checked: Future) -> Result:
-    """stamps: (the fingerprint, the recipe_stamp) the finished build records."""
-    digest, stamp = stamps
+def _rebuild(project, size, hosts, jobs, progress, stamps: tuple[str, dict], recipe_checked: Future) -> Result:
+    """stamps: (the fingerprint, {"recipe": recipe_stamp, "masters": masters_stamp}) the finished
+    build records."""
+    digest, checked = stamps
     from .progress import Progress
     from .shares import Shares
     work = plan(project, len(project.labelled_carriers()))
@@ -118,7 +120,7 @@ def _rebuild(project, size, hosts, jobs, progress, stamps: tuple[str, str], reci
         recipe_checked.result()
         bar.close()
         images = staging.finish(folder, project, record_files, size)
-        staging.write_fingerprint(folder, digest, images, size, stamp)
+        staging.write_fingerprint(folder, digest, images, size, checked)
         staging.swap(project, folder)
     except BaseException:
         bar.close()

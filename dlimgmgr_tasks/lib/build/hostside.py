@@ -21,6 +21,7 @@ import os
 import shutil
 import signal
 import sys
+import time
 from pathlib import Path
 
 from ..errors import UserError
@@ -30,6 +31,7 @@ from ..orphans import die_with_parent
 from .hostcall import MODULE, RECORDS
 
 VERSIONS_DIFFER = 2
+PROGRESS_EVERY = 0.25   # seconds between writes of the progress file (the orchestrator polls every 0.5 s or more)
 
 
 def _stop(*_):
@@ -50,12 +52,14 @@ def _items(args) -> int:
     wire = sys.stdin.read()   # one word per carrier of the share, not one per item
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    made = [0]
+    made, written = [0], [0.0]
 
     def done(chunk):
         made[0] += outputs(chunk, args.per_item)
-        if args.progress:
+        # Each write is a new file (a reader never sees half a number): a few a second, not one per chunk.
+        if args.progress and time.monotonic() - written[0] >= PROGRESS_EVERY:
             atomic_write(Path(args.progress), str(made[0]).encode())
+            written[0] = time.monotonic()
     records_path = out / RECORDS.format(args.tag)
     part = records_path.with_name(records_path.name + ".part")
     try:

@@ -3,10 +3,10 @@
 Every host -- this machine's `local` one included -- takes the same path: sync its target_home
 (sync.py), run the host-side CLI there on a contiguous slice of the items (in proportion to its
 cores: --jobs, else hosts.yaml `jobs:`, else its core count), bring the share folder into the
-staging folder (host.pull_tree, consuming: a host on this disk moves the files) and check every
-JPEG and XML against the sha256 the host wrote. The records stay in their file (staging.finish merges
-them), so memory does not grow with the number of images. The hosts run concurrently, one
-thread each; the calling thread polls their progress.
+staging folder as a folder of its own (host.pull_tree, consuming: a host on this disk renames
+it) and check every JPEG and XML against the sha256 the host wrote. The records stay in their
+file (staging.finish merges them), so memory does not grow with the number of images. The hosts
+run concurrently, one thread each; the calling thread polls their progress.
 
 A host that fails (unreachable, wrong python, killed, a bad transfer) has its share redone by the
 hosts that succeeded, with a warning naming it; when none is left the build fails with one line
@@ -15,6 +15,7 @@ naming a host. Ctrl-C stops every running share on its host (SIGTERM there) and 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import threading
 import time
@@ -31,6 +32,7 @@ from .sync import SyncStat, sync
 CANCEL_WAIT = 100  # tenths of a second a cancelled share may take to stop
 VERIFY_THREADS = 4
 VERIFY_BATCH = 256
+TEMP_NAME = re.compile(r"i\d{5,}_\d{6,}_\d{6,}\.(jpg|xml)")   # as sampler.Sampler.write names its files
 
 
 @dataclass
@@ -63,32 +65,41 @@ def _message(exc: BaseException, label: str) -> str:
 
 
 def fetch(host, remote_dir: str, staging, tag: str):
-    """Bring a host's share folder into staging and check every JPEG's sha256 against its record
-    (a share made on this machine was moved, not sent: its files need only be there).
-    Returns (the records file, now in staging, and how many images it lists)."""
-    host.pull_tree(remote_dir, staging, move=True)   # the share folder is removed afterwards anyway
-    records_path = staging / hostcall.RECORDS.format(tag)
+    """Bring a host's share folder into staging, as a folder of its own, and check every JPEG's
+    sha256 against its record (a share made on this machine was moved -- one rename --, not sent:
+    its files need only be there). Returns (the records file, now in staging, and how many images
+    it lists); the records' names are relative to the records file's folder."""
+    folder = staging / remote_dir.rstrip("/").rsplit("/", 1)[-1]
+    host.pull_tree(remote_dir, folder, move=True, replace=True)   # the share folder goes afterwards anyway
+    records_path = folder / hostcall.RECORDS.format(tag)
     if not records_path.is_file():
         raise UserError(f"{host.label}: the build sent no records file; run it again")
     try:
-        return records_path, _verify(host, staging, read_records(records_path),
+        return records_path, _verify(host, folder, read_records(records_path),
                                      sent=host.local_path(remote_dir) is None)
     except (ValueError, KeyError, TypeError):
         raise UserError(f"{host.label}: the build sent a damaged records file; run it again") from None
 
 
-def _verify(host, staging, records, sent: bool = True) -> int:
-    """Check each record's JPEG and XML (threads: hashing releases the GIL); how many there were.
-    sent: the files crossed a link, so their sha256 is checked too."""
+def _verify(host, folder, records, sent: bool = True) -> int:
+    """Check each record's JPEG and XML in folder; how many there were. sent: the files crossed a
+    link, so their sha256 is checked too (threads: hashing releases the GIL); else one listing of
+    the folder shows they are there."""
     from concurrent.futures import ThreadPoolExecutor
+    present = None if sent else set(os.listdir(folder))
 
     def intact(rec) -> bool:
-        return all((staging / rec[name]).is_file() and (not sent or sha256_file(staging / rec[name]) == rec[digest])
+        if not (TEMP_NAME.fullmatch(rec["tmp"]) and TEMP_NAME.fullmatch(rec["tmp_xml"])):
+            return False   # a name the sampler never writes (a path, "..") would reach outside folder
+        if present is not None:
+            return rec["tmp"] in present and rec["tmp_xml"] in present
+        return all((folder / rec[name]).is_file() and sha256_file(folder / rec[name]) == rec[digest]
                    for name, digest in (("tmp", "sha256"), ("tmp_xml", "xml_sha256")))
     images = 0
     with ThreadPoolExecutor(max(1, min(VERIFY_THREADS, os.cpu_count() or 1))) as pool:
         for batch in chunks(records, VERIFY_BATCH):
-            for rec, ok in zip(batch, pool.map(intact, batch)):
+            checked = pool.map(intact, batch) if sent else map(intact, batch)
+            for rec, ok in zip(batch, checked):
                 if not ok:
                     raise UserError(f"{host.label}: {rec['tmp']} arrived damaged or not at all; run it again")
             images += len(batch)

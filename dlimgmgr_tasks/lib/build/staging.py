@@ -87,32 +87,40 @@ def read_records(path: Path):
                 yield json.loads(line)
 
 
+def _with_folder(records_file: Path):
+    """(record, the folder its files are in) for each record of one share."""
+    folder = records_file.parent
+    for rec in read_records(records_file):
+        yield rec, folder
+
+
 def finish(staging: Path, project, record_files: list[Path], size) -> int:
     """Number the records by (carrier, index, k) -- never by which worker or host made them --:
-    put the number into each XML, rename each JPEG and XML to its final name, drop anything else.
+    put the number into each XML, rename each JPEG and XML from its share's folder to its final
+    name in staging, drop anything else (the share folders, what a failed host left half-fetched).
     The workers wrote the files (creating a file is the costly part, here done in parallel); the
     shares' records files are merged as they are read, so memory does not grow with the number
     of images. Returns the number of images."""
-    streams = [read_records(path) for path in record_files]
+    streams = [_with_folder(path) for path in record_files]
     n = 0
-    for n, rec in enumerate(heapq.merge(*streams, key=lambda r: r["key"]), 1):
+    for n, (rec, folder) in enumerate(heapq.merge(*streams, key=lambda r: r[0]["key"]), 1):
         stem = f"{project.name}_{n:06d}"
-        tmp_xml = staging / rec["tmp_xml"]
+        tmp_xml = folder / rec["tmp_xml"]
         _number_xml(tmp_xml, rec["xml_slot"], n)
         os.rename(tmp_xml, staging / f"{stem}.xml")
-        os.rename(staging / rec["tmp"], staging / f"{stem}.jpg")
+        os.rename(folder / rec["tmp"], staging / f"{stem}.jpg")
     final = re.compile(rf"{re.escape(project.name)}_(\d{{6,}})\.(jpg|xml)")
-    for entry in os.scandir(staging):  # e.g. what a failed host's share left half-fetched
+    for entry in os.scandir(staging):
         match = final.fullmatch(entry.name)
         if not match or not 1 <= int(match.group(1)) <= n:
             shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
     return n
 
 
-def write_fingerprint(staging: Path, digest: str, images: int, size, recipe: str) -> None:
-    """recipe: the plan.recipe_stamp this build's recipe check passed with."""
+def write_fingerprint(staging: Path, digest: str, images: int, size, checked: dict) -> None:
+    """checked: the stamps (plan.recipe_stamp, plan.masters_stamp) this build's checks passed with."""
     (staging / FINGERPRINT).write_text(json.dumps(
-        {"fingerprint": digest, "images": images, "size": list(size), "recipe": recipe}, indent=1) + "\n")
+        {"fingerprint": digest, "images": images, "size": list(size), **checked}, indent=1) + "\n")
 
 
 def swap(project, staging: Path) -> None:

@@ -2,8 +2,8 @@
 
 Commands run under `sh -c`; trees are copied into a temp folder beside their destination,
 checked, then renamed into place, exactly as an SSH transfer lands. A consuming pull (`move`,
-the source is removed afterwards anyway) of a tree on the destination's disk renames its files
-instead of copying them.
+the source is removed afterwards anyway) of a tree on the destination's disk renames it -- the
+whole folder in one rename when the destination does not exist yet -- instead of copying it.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import UserError
 from . import parse_sha256s, sha256s_script
 from .config import HostConfig
-from .streams import copy_tree, tail
+from .streams import copy_tree, file_sizes, tail
 
 
 class LocalHost:
@@ -95,7 +95,7 @@ class LocalHost:
     def pull_tree(self, src: str, local_dir, paths=None, replace: bool = False,
                   move: bool = False) -> dict[str, int]:
         src, dest = Path(os.path.expanduser(str(src))), Path(local_dir)
-        if move and paths is None and not replace and _same_disk(src, dest):
+        if move and paths is None and (not replace or not dest.exists()) and _same_disk(src, dest):
             return _move_files(src, dest)
         return copy_tree(src, dest, paths, replace)
 
@@ -131,6 +131,9 @@ def _move_files(src: Path, dest: Path) -> dict[str, int]:
     Returns {relative posix path: size}, as copy_tree does."""
     moved: dict[str, int] = {}
     try:
+        if not dest.exists():   # nothing to merge with: one rename, not one per file
+            os.rename(src, dest)
+            return file_sizes(dest)
         dest.mkdir(parents=True, exist_ok=True)
         for dirpath, dirs, files in os.walk(src):
             dirs.sort()
