@@ -38,14 +38,20 @@ def adapter_fetch_share(host, remote_dir: str, staging: Path) -> None:
     shares.fetch(host, remote_dir, staging, TAG)
 
 
-def records_file(folder: Path, local: dict[str, bytes]) -> None:
-    """The records file a host-side share leaves beside its images, for the built folder `local`."""
+def share_folder(folder: Path, local: dict[str, bytes]) -> None:
+    """The built folder `local` as a host-side share leaves it: each JPEG and XML under the sampler's
+    temp name, and the records file beside them."""
     sys.path.insert(0, str(ROOT))
     from dlimgmgr_tasks.lib.build import hostcall
-    digest = {n: hashlib.sha256(d).hexdigest() for n, d in local.items()}
-    lines = [json.dumps({"key": [0, i, 0], "tmp": jpg, "sha256": digest[jpg], "tmp_xml": jpg[:-4] + ".xml",
-                         "xml_sha256": digest[jpg[:-4] + ".xml"], "xml_slot": 0})
-             for i, jpg in enumerate(n for n in sorted(local) if n.endswith(".jpg"))]
+    lines = []
+    for i, jpg in enumerate(n for n in sorted(local) if n.endswith(".jpg")):
+        tmp = f"i00000_{i:06d}_000000"
+        jpeg, xml = local[jpg], local[jpg[:-4] + ".xml"]
+        (folder / f"{tmp}.jpg").write_bytes(jpeg)
+        (folder / f"{tmp}.xml").write_bytes(xml)
+        lines.append(json.dumps({"key": [0, i, 0], "tmp": f"{tmp}.jpg", "sha256": hashlib.sha256(jpeg).hexdigest(),
+                                 "tmp_xml": f"{tmp}.xml", "xml_sha256": hashlib.sha256(xml).hexdigest(),
+                                 "xml_slot": 0}))
     (folder / hostcall.RECORDS.format(TAG)).write_text("\n".join(lines) + "\n")
 
 
@@ -85,9 +91,7 @@ def end_to_end(report: Report, repo: Repo, server, work: Path, repeat: int) -> d
 def fetch(report: Report, server, work: Path, local: dict[str, bytes], repeat: int) -> None:
     src = work / "built"
     src.mkdir()
-    for name, data in local.items():
-        (src / name).write_bytes(data)
-    records_file(src, local)
+    share_folder(src, local)
     share = work / "dataaug" / "projects" / "close" / "share"
     ssh_tar_push(server, src, share)
     size = sum(len(d) for d in local.values())
