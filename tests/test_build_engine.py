@@ -112,6 +112,18 @@ def test_a_share_whose_record_names_a_file_outside_its_folder_is_refused(checkou
     assert (tmp_path / "outside.jpg").read_bytes() == b"mine"
 
 
+def test_a_local_share_whose_jpeg_is_a_link_is_refused(checkout, tmp_path):
+    from dlimgmgr_tasks.lib.build import shares
+    from dlimgmgr_tasks.lib.errors import UserError
+    (tmp_path / "staging").mkdir()
+    (tmp_path / "outside.jpg").write_bytes(b"mine")
+    share = _share(tmp_path, "t", False)
+    (share / "i00000_000000_000000.jpg").symlink_to(tmp_path / "outside.jpg")
+    with _local_host(checkout, tmp_path) as host, pytest.raises(UserError) as err:
+        shares.fetch(host, str(share), tmp_path / "staging", "t")
+    assert "i00000_000000_000000.jpg arrived damaged or not at all" in str(err.value)
+
+
 def test_a_share_sent_over_ssh_whose_bytes_differ_from_its_record_is_refused(checkout, sshd, tmp_path):
     from dlimgmgr_tasks.lib.build import shares
     from dlimgmgr_tasks.lib.errors import UserError

@@ -86,7 +86,8 @@ def _verify(host, folder, records, sent: bool = True) -> int:
     link, so their sha256 is checked too (threads: hashing releases the GIL); else one listing of
     the folder shows they are there."""
     from concurrent.futures import ThreadPoolExecutor
-    present = None if sent else set(os.listdir(folder))
+    # regular files only (the folder was renamed whole: a link in it would come along)
+    present = None if sent else {e.name for e in os.scandir(folder) if e.is_file(follow_symlinks=False)}
 
     def intact(rec) -> bool:
         if not (TEMP_NAME.fullmatch(rec["tmp"]) and TEMP_NAME.fullmatch(rec["tmp_xml"])):
