@@ -71,7 +71,7 @@ def build_project(project, hosts, jobs: int | None = None, force: bool = False,
         if not carriers:
             raise UserError(f"{project.master}: no labelled carriers (image + XML) to build from; "
                             f"make them with: inv dataaug.compose {project.name}")
-        stamps = {"recipe": recipe_stamp(project), "masters": masters_stamp(project)}
+        stamps = {"recipe": recipe_stamp(project), "masters": masters_stamp(project, digest, carriers)}
         if last.get("masters") != stamps["masters"]:
             check_masters(project)
         recipe_checked = _passed() if last.get("recipe") == stamps["recipe"] else _beside(check_recipe, project)

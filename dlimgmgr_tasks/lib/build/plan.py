@@ -161,18 +161,20 @@ def recipe_stamp(project) -> str:
     return h.hexdigest()
 
 
-def masters_stamp(project) -> str:
-    """A digest of what check_masters reads (the files of master/ but its hidden ones, as
-    pairs.scan; every file of its sources/; project.yaml; the checking code; the libraries that
-    decode images): a build that finished with the same stamp passed the same check on the same
-    bytes, so it need not run again (its first call imports OpenCV and numpy, 0.1-0.2 s)."""
-    h = hashlib.sha256(f"masters\0{lib_versions(LIBRARIES + ('pillow',))}\0".encode())
+def masters_stamp(project, digest: str, carriers) -> str:
+    """A digest of what check_masters reads: the fingerprint `digest` (it holds the labelled
+    `carriers`' bytes, project.yaml and the libraries that draw pixels, so they are not read twice),
+    the other files of master/ but its hidden ones (as pairs.scan), every file of its sources/,
+    the checking code and Pillow's version. A build that finished with the same stamp passed the
+    same check on the same bytes, so it need not run again (its first call imports OpenCV and
+    numpy, 0.1-0.2 s)."""
+    covered = {path for pair in carriers for path in pair}
+    h = hashlib.sha256(f"masters\0{digest}\0{lib_versions(('pillow',))}\0".encode())
     for name in CHECK_FILES:
         _hash_file(h, _LIB / name)
-    _hash_file(h, project.yaml_path)
     for folder, hidden in ((project.master, False), (project.sources_dir, True)):
         for path in sorted(folder.iterdir()) if folder.is_dir() else ():
-            if path.is_file() and (hidden or not path.name.startswith(".")):
+            if path.is_file() and path not in covered and (hidden or not path.name.startswith(".")):
                 _hash_file(h, path)
         h.update(b"\0folder\0")
     return h.hexdigest()
