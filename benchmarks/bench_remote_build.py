@@ -42,10 +42,10 @@ def share_folder(folder: Path, local: dict[str, bytes]) -> None:
     """The built folder `local` as a host-side share leaves it: each JPEG and XML under the sampler's
     temp name, and the records file beside them."""
     sys.path.insert(0, str(ROOT))
-    from dlimgmgr_tasks.lib.build import hostcall
+    from dlimgmgr_tasks.lib.build import hostcall, staging
     lines = []
     for i, jpg in enumerate(n for n in sorted(local) if n.endswith(".jpg")):
-        tmp = f"i00000_{i:06d}_000000"
+        tmp = staging.temp_name(0, i, 0)[:-4]
         jpeg, xml = local[jpg], local[jpg[:-4] + ".xml"]
         (folder / f"{tmp}.jpg").write_bytes(jpeg)
         (folder / f"{tmp}.xml").write_bytes(xml)

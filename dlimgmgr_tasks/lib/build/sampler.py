@@ -16,7 +16,7 @@ from pathlib import Path
 from ..augment import Recipe, Sample, clip_boxes, parse_recipe, resize
 from ..errors import UserError
 from .plan import script_path, uses_script
-from .staging import numbered_xml
+from .staging import numbered_xml, temp_name
 
 RETRIES = 10  # draws per output before an output with no box left is given up
 CACHE = 64    # decoded carriers kept per process; items arrive grouped by carrier
@@ -128,7 +128,7 @@ class Sampler:
         import numpy as np
         records = []
         for k, out in self.samples(ci, index):
-            tmp = f"i{ci:05d}_{max(index, 0):06d}_{k:06d}.jpg"
+            tmp = temp_name(ci, index, k)
             image = np.ascontiguousarray(out.image)
             if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
                 raise UserError(f"{self.project.dir}: augmentation produced a {image.dtype} image of shape "

@@ -15,7 +15,6 @@ naming a host. Ctrl-C stops every running share on its host (SIGTERM there) and 
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import threading
 import time
@@ -26,13 +25,12 @@ from ..hashing import sha256_file
 from . import hostcall
 from .plan import Items, lib_versions
 from .pool import chunks
-from .staging import SHARE_PREFIX, read_records
+from .staging import SHARE_PREFIX, TEMP_NAME, read_records
 from .sync import SyncStat, sync
 
 CANCEL_WAIT = 100  # tenths of a second a cancelled share may take to stop
 VERIFY_THREADS = 4
 VERIFY_BATCH = 256
-TEMP_NAME = re.compile(r"i\d{5,}_\d{6,}_\d{6,}\.(jpg|xml)")   # as sampler.Sampler.write names its files
 
 
 @dataclass

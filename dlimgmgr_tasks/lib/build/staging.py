@@ -22,6 +22,8 @@ SHARE_PREFIX = ".build.tmp-share-"      # a host's share folder (in that host's 
 OLD_PREFIX = ".build.old-"
 LOCK = ".build.lock"
 INCOMING = ".incoming."                 # lib.hosts.streams' temp folders beside a destination
+# The names a sampler gives an output before numbering (temp_name), and nothing else.
+TEMP_NAME = re.compile(r"i\d{5,}_\d{6,}_\d{6,}\.(jpg|xml)")
 
 
 def lock(project):
@@ -51,6 +53,11 @@ def create(project) -> Path:
 
 def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def temp_name(ci: int, index: int, k: int) -> str:
+    """Output k of item (ci, index), as a sampler writes its JPEG (its XML: .xml for .jpg)."""
+    return f"i{ci:05d}_{max(index, 0):06d}_{k:06d}.jpg"
 
 
 def numbered_xml(project_name: str, width: int, height: int, objects: list[list]) -> tuple[bytes, int]:
