@@ -123,15 +123,41 @@ def test_a_skipped_project_does_not_warn_again(two_projects):
     assert "untouched" not in build(two_projects, "other").stderr
 
 
+def _script_project(repo, name: str, count: int, prefix: str = ""):
+    """A project built by augment.py (the template's, after `prefix`)."""
+    pdir = make_project(repo, name, count=count, extra={"augment": "augment.py"})
+    template = (repo.path / "projects" / "common" / "templates" / "augment.py").read_text()
+    (pdir / "augment.py").write_text(prefix + template.replace("$name", name))
+    return pdir
+
+
 def test_an_augment_py_project_is_deterministic_across_jobs(tiny):
-    pdir = make_project(tiny, "scripted", count=4, extra={"augment": "augment.py"})
-    template = (tiny.path / "projects" / "common" / "templates" / "augment.py").read_text()
-    (pdir / "augment.py").write_text(template.replace("$name", "scripted"))
+    pdir = _script_project(tiny, "scripted", 4)
     build(tiny, "scripted", "--jobs", "1")
     one = snapshot(pdir / "build")
     assert built(pdir / "build") == [f"scripted_{n:06d}.jpg" for n in range(1, 13)]
     build(tiny, "scripted", "--jobs", "2", "--force")
     assert snapshot(pdir / "build") == one
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_augment_py_that_fails_to_load_is_one_line_with_any_number_of_jobs(tiny, jobs):
+    pdir = _script_project(tiny, "broken", 2, 'raise RuntimeError("boom")\n')
+    proc = tiny.inv("build", "--project", "broken", "--profile", "tiny", "--jobs", jobs, check=False, timeout=120)
+    assert f"{pdir / 'augment.py'}: failed to load (RuntimeError: boom); fix the script" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert not (pdir / "build").exists() and not list(pdir.glob(".build.tmp-*"))
+
+
+def test_an_augment_py_that_fails_only_in_the_workers_ends_the_build_instead_of_hanging_it(tiny):
+    # The orchestrator's own check passes; the pool's workers fail as they start (a Pool would
+    # start new ones forever).
+    pdir = _script_project(tiny, "workers", 2, "import multiprocessing\nif multiprocessing.parent_process():\n"
+                                            "    raise RuntimeError('only in a worker')\n")
+    proc = tiny.inv("build", "--project", "workers", "--profile", "tiny", "--jobs", "2", check=False, timeout=120)
+    assert "augment.py: failed to load (RuntimeError: only in a worker)" in proc.stderr, proc.stderr
+    assert "the previous build is untouched" in proc.stderr
+    assert not (pdir / "build").exists() and not list(pdir.glob(".build.tmp-*"))
 
 
 @pytest.mark.parametrize("step, message", [

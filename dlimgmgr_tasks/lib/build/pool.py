@@ -43,22 +43,29 @@ def mp_context():
     return multiprocessing.get_context("spawn")
 
 
-def _sampler(root: str, name: str, size):
+def _sampler(root: str, name: str, size, digests: bool):
     from ..workspace import Workspace
     from .sampler import Sampler
-    return Sampler(Workspace.at(root).project(name), tuple(size))
+    return Sampler(Workspace.at(root).project(name), tuple(size), digests)
 
 
-def _init_worker(root: str, name: str, size, out_dir: str) -> None:
+def _init_worker(root: str, name: str, size, out_dir: str, digests: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and cleans up
     tune_malloc()
     import cv2
     cv2.setNumThreads(1)
-    _STATE["sampler"] = _sampler(root, name, size)
     _STATE["out"] = Path(out_dir)
+    try:
+        _STATE["sampler"] = _sampler(root, name, size, digests)
+    except Exception as exc:  # noqa: BLE001 -- raised by the first task instead (see _work)
+        _STATE["failed"] = exc
 
 
 def _work(items):
+    # A Pool whose initializer raises starts a new worker in its place, forever: the build would
+    # hang on a bad augment.py. The error comes back with the first task instead.
+    if "failed" in _STATE:
+        raise _STATE["failed"]
     return _STATE["sampler"].run(items, _STATE["out"])
 
 
@@ -74,17 +81,18 @@ def outputs(chunk, per_item: int) -> int:
     return sum(per_item if index == -1 else 1 for _, index in chunk)
 
 
-def sample(root, name: str, size, items, n_items: int, out_dir, jobs: int, done=None):
+def sample(root, name: str, size, items, n_items: int, out_dir, jobs: int, done=None, digests: bool = True):
     """Records of every item, in item order, made by `jobs` processes (1: this one) in out_dir.
 
     items: any iterable of n_items items, read as the workers need them; the records come as
     they are made (a generator), so memory does not grow with the number of items.
-    done(chunk) is called as each chunk of items finishes (for progress)."""
+    done(chunk) is called as each chunk of items finishes (for progress); digests: the records
+    carry each file's sha256 (Sampler)."""
     jobs = max(1, min(jobs, n_items))
     if jobs == 1:
-        yield from _sample_here(root, name, size, items, out_dir, done)
+        yield from _sample_here(root, name, size, items, out_dir, done, digests)
         return
-    pool = mp_context().Pool(jobs, _init_worker, (str(root), name, tuple(size), str(out_dir)))
+    pool = mp_context().Pool(jobs, _init_worker, (str(root), name, tuple(size), str(out_dir), digests))
     try:
         size_chunk = max(1, min(CHUNK_MAX, n_items // (jobs * 16) or 1))
         yield from _ordered(pool, chunks(items, size_chunk), IN_FLIGHT * jobs, done)
@@ -114,13 +122,13 @@ def _take(pending: deque, done):
     return records
 
 
-def _sample_here(root, name, size, items, out_dir, done):
+def _sample_here(root, name, size, items, out_dir, done, digests: bool):
     import cv2
     tune_malloc()
     threads = cv2.getNumThreads()
     cv2.setNumThreads(1)  # one job = one core, as each pool worker runs
     try:
-        sampler = _sampler(str(root), name, size)
+        sampler = _sampler(str(root), name, size, digests)
         for part in chunks(items, 16):
             yield from sampler.run(part, Path(out_dir))
             if done:
