@@ -89,6 +89,32 @@ def test_a_share_made_on_this_machine_is_moved_in_without_rehashing(checkout, tm
     assert not (tmp_path / "share").exists(), "the share folder was copied, not moved"
 
 
+def _host_side_records(checkout, out, *flags) -> list[dict]:
+    """The records the host-side CLI writes for the first item of `icons`."""
+    import json
+    proc = subprocess.run([sys.executable, "-m", "dlimgmgr_tasks.lib.build.hostside", "items", "icons",
+                           f"{SIZE}x{SIZE}", str(out), "--tag", "t", *flags], input="0:0-0", text=True,
+                          cwd=checkout.root, capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return [json.loads(line) for line in (out / ".records-t.jsonl").read_text().splitlines()]
+
+
+def test_the_host_side_records_the_sha256_a_share_sent_over_a_link_is_checked_by(checkout, tmp_path):
+    import hashlib
+    [rec] = _host_side_records(checkout, tmp_path / "out")
+    assert rec["sha256"] == hashlib.sha256((tmp_path / "out" / rec["tmp"]).read_bytes()).hexdigest()
+    assert rec["xml_sha256"] == hashlib.sha256((tmp_path / "out" / rec["tmp_xml"]).read_bytes()).hexdigest()
+
+
+def test_a_share_never_sent_gets_no_sha256_and_the_same_files(checkout, tmp_path):
+    [hashed] = _host_side_records(checkout, tmp_path / "hashed")
+    [plain] = _host_side_records(checkout, tmp_path / "plain", "--no-digests")
+    assert "sha256" not in plain and "xml_sha256" not in plain
+    assert plain == {k: v for k, v in hashed.items() if not k.endswith("sha256")}
+    for name in (plain["tmp"], plain["tmp_xml"]):
+        assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "hashed" / name).read_bytes()
+
+
 def test_a_share_missing_a_recorded_jpeg_fails_in_one_line_naming_it(checkout, tmp_path):
     from dlimgmgr_tasks.lib.build import shares
     from dlimgmgr_tasks.lib.errors import UserError

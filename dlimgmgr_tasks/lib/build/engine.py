@@ -75,9 +75,10 @@ def build_project(project, hosts, jobs: int | None = None, force: bool = False,
         if last.get("masters") != stamps["masters"]:
             check_masters(project)
         recipe_checked = _passed() if last.get("recipe") == stamps["recipe"] else _beside(check_recipe, project)
+        warnings = _beside(_input_warnings, project, carriers)   # read-only; off the hosts' critical path
         result = _rebuild(project, size, hosts() if callable(hosts) else hosts, jobs, progress, (digest, stamps),
                           recipe_checked)
-        result.warnings[:0] = _input_warnings(project, carriers)   # after: off the hosts' critical path
+        result.warnings[:0] = warnings.result()
         return result
 
 

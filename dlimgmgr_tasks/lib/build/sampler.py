@@ -3,8 +3,9 @@
 A `Sampler` decodes each carrier once (resized to the profile, kept read-only), runs the recipe
 or the project's augment.py with the item's own seeds, clips and drops boxes, and writes each
 kept output as `i<carrier>_<index>_<k>.jpg` beside its XML (`.xml`, written as image number 0's:
-staging.numbered_xml). It returns one record per output (its key, temp names, the sha256 of both
-files, where the XML's number goes): the costly part of the finish, writing files, runs here in
+staging.numbered_xml). It returns one record per output (its key, temp names, where the XML's
+number goes, and -- for a share that crosses a link -- the sha256 of both files, hashed from
+memory): the costly part of the finish, writing files, runs here in
 parallel; numbering is the staging step's (staging.finish), so the same items give the same
 bytes in any process on any host.
 """
@@ -25,9 +26,10 @@ CACHE = 64    # decoded carriers kept per process; items arrive grouped by carri
 class Sampler:
     """Per-process state: the project, its carriers (decoded once) and the augmentation."""
 
-    def __init__(self, project, size: tuple[int, int]):
+    def __init__(self, project, size: tuple[int, int], digests: bool = True):
         self.project = project
         self.size = tuple(size)
+        self.digests = digests   # False: the share never leaves this disk, nobody reads a sha256
         self.carriers = project.labelled_carriers()
         self.recipe: Recipe = parse_recipe(project.config.get("recipe"), str(project.yaml_path))
         self.script = None
@@ -139,8 +141,10 @@ class Sampler:
                                      self._objects(ci, out))
             tmp_xml = tmp[:-4] + ".xml"
             (out_dir / tmp_xml).write_bytes(xml)
-            records.append({"key": [ci, index, k], "tmp": tmp, "sha256": hashlib.sha256(data).hexdigest(),
-                            "tmp_xml": tmp_xml, "xml_sha256": hashlib.sha256(xml).hexdigest(), "xml_slot": slot})
+            rec = {"key": [ci, index, k], "tmp": tmp, "tmp_xml": tmp_xml, "xml_slot": slot}
+            if self.digests:
+                rec["sha256"], rec["xml_sha256"] = hashlib.sha256(data).hexdigest(), hashlib.sha256(xml).hexdigest()
+            records.append(rec)
         return records
 
     def _jpeg(self, ci: int, image) -> bytes:

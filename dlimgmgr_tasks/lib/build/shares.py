@@ -4,7 +4,8 @@ Every host -- this machine's `local` one included -- takes the same path: sync i
 (sync.py), run the host-side CLI there on a contiguous slice of the items (in proportion to its
 cores: --jobs, else hosts.yaml `jobs:`, else its core count), bring the share folder into the
 staging folder as a folder of its own (host.pull_tree, consuming: a host on this disk renames
-it) and check every JPEG and XML against the sha256 the host wrote. The records stay in their
+it) and check every JPEG and XML against the sha256 the host wrote (a renamed share: that its
+files are there; its host writes no sha256). The records stay in their
 file (staging.finish merges them), so memory does not grow with the number of images. The hosts
 run concurrently, one thread each; the calling thread polls their progress.
 
@@ -73,10 +74,15 @@ def fetch(host, remote_dir: str, staging, tag: str):
     if not records_path.is_file():
         raise UserError(f"{host.label}: the build sent no records file; run it again")
     try:
-        return records_path, _verify(host, folder, read_records(records_path),
-                                     sent=host.local_path(remote_dir) is None)
+        return records_path, _verify(host, folder, read_records(records_path), sent=_sent(host, remote_dir))
     except (ValueError, KeyError, TypeError):
         raise UserError(f"{host.label}: the build sent a damaged records file; run it again") from None
+
+
+def _sent(host, path: str) -> bool:
+    """Whether a share at path on host reaches staging over a link (its records then carry the
+    sha256 of each file; a share on this disk is renamed, nobody would read them)."""
+    return host.local_path(path) is None
 
 
 def _verify(host, folder, records, sent: bool = True) -> int:
@@ -172,7 +178,7 @@ class Shares:
         cmd = hostcall.command(
             host, "items", self.project.name, f"{self.size[0]}x{self.size[1]}", rel, "--jobs", str(share.cores),
             "--per-item", str(self.plan.per_item), "--tag", tag, "--expect", lib_versions(),
-            "--progress", f"{rel}.progress",
+            "--progress", f"{rel}.progress", *([] if _sent(host, f"{home}/{rel}") else ["--no-digests"]),
             before=f"mkdir -p {host.quote(rel)} && echo $$ > {host.quote(rel + '.pid')} && ")
         try:
             host.run(cmd, what="the build", input=items.encode().encode())
