@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from xml.parsers.expat import ExpatError
 
 import xmltodict
-from xml.parsers.expat import ExpatError
 
 
 # The dataset layout, as VOC tools (torchvision, ssd.pytorch, CVAT, Datumaro) read it.
@@ -179,28 +180,34 @@ def _fmt(value: float) -> str:
 
 
 def dumps(ann: Annotation) -> bytes:
-    """Serialise as we write VOC: integer 1-based coordinates, every field, real size."""
-    objects = []
+    """Serialise as we write VOC: integer 1-based coordinates, every field, real size.
+
+    ElementTree, not xmltodict (which reads): twice as fast for the same bytes (a test holds them
+    equal), and a build writes one per image."""
+    root = ET.Element("annotation")
+    _leaf(root, "folder", ann.folder)
+    _leaf(root, "filename", ann.filename)
+    _leaf(ET.SubElement(root, "source"), "database", "dlimgmgr")
+    size = ET.SubElement(root, "size")
+    for tag in ("width", "height", "depth"):
+        _leaf(size, tag, str(getattr(ann, tag)))
+    _leaf(root, "segmented", "0")
     for obj in ann.objects:
         obj = obj.as_ints(ann.width, ann.height)
-        objects.append({
-            "name": obj.name,
-            "pose": obj.pose or "Unspecified",
-            "truncated": str(int(obj.truncated)),
-            "difficult": str(int(obj.difficult)),
-            "bndbox": {k: _fmt(getattr(obj, k)) for k in ("xmin", "ymin", "xmax", "ymax")},
-        })
-    doc = {"annotation": {
-        "folder": ann.folder,
-        "filename": ann.filename,
-        "source": {"database": "dlimgmgr"},
-        "size": {"width": str(ann.width), "height": str(ann.height), "depth": str(ann.depth)},
-        "segmented": "0",
-        "object": objects,
-    }}
-    if not objects:
-        del doc["annotation"]["object"]
-    return xmltodict.unparse(doc, pretty=True, indent="    ", full_document=False).encode() + b"\n"
+        node = ET.SubElement(root, "object")
+        _leaf(node, "name", obj.name)
+        _leaf(node, "pose", obj.pose or "Unspecified")
+        _leaf(node, "truncated", str(int(obj.truncated)))
+        _leaf(node, "difficult", str(int(obj.difficult)))
+        box = ET.SubElement(node, "bndbox")
+        for tag in ("xmin", "ymin", "xmax", "ymax"):
+            _leaf(box, tag, _fmt(getattr(obj, tag)))
+    ET.indent(root, "    ")
+    return ET.tostring(root, encoding="unicode", short_empty_elements=False).encode() + b"\n"
+
+
+def _leaf(parent, tag: str, text) -> None:
+    ET.SubElement(parent, tag).text = "" if text is None else str(text)
 
 
 def write(path: Path, ann: Annotation) -> None:
