@@ -56,8 +56,10 @@ class Host(Protocol):
 
     def push_tree(self, local_dir, dest: str, paths=None, replace: bool = False) -> dict[str, int]: ...
 
+    # move: src may be consumed (renamed). Returns nothing: what came is in local_dir, and listing
+    # a moved build share cost 1.9 KB of memory per image (56 MB for 30,000 images).
     def pull_tree(self, src: str, local_dir, paths=None, replace: bool = False,
-                  move: bool = False) -> dict[str, int]: ...   # move: src may be consumed (renamed)
+                  move: bool = False) -> None: ...
 
     def put_file(self, local, dest: str) -> None: ...         # temp name, then rename
 

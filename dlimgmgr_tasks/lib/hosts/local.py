@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import UserError
 from . import parse_sha256s, sha256s_script
 from .config import HostConfig
-from .streams import copy_tree, file_sizes, tail
+from .streams import copy_tree, tail
 
 
 class LocalHost:
@@ -93,11 +93,12 @@ class LocalHost:
         return copy_tree(Path(local_dir), Path(os.path.expanduser(str(dest))), paths, replace)
 
     def pull_tree(self, src: str, local_dir, paths=None, replace: bool = False,
-                  move: bool = False) -> dict[str, int]:
+                  move: bool = False) -> None:
         src, dest = Path(os.path.expanduser(str(src))), Path(local_dir)
         if move and paths is None and (not replace or not dest.exists()) and _same_disk(src, dest):
-            return _move_files(src, dest)
-        return copy_tree(src, dest, paths, replace)
+            _move_files(src, dest)
+        else:
+            copy_tree(src, dest, paths, replace)
 
     def put_file(self, local, dest: str) -> None:
         dest = os.path.expanduser(str(dest))
@@ -126,14 +127,12 @@ def _same_disk(src: Path, dest: Path) -> bool:
         return False
 
 
-def _move_files(src: Path, dest: Path) -> dict[str, int]:
-    """Rename src's regular files into dest (merged, as copy_tree lands them); src goes.
-    Returns {relative posix path: size}, as copy_tree does."""
-    moved: dict[str, int] = {}
+def _move_files(src: Path, dest: Path) -> None:
+    """Rename src's regular files into dest (merged, as copy_tree lands them); src goes."""
     try:
         if not dest.exists():   # nothing to merge with: one rename, not one per file
             os.rename(src, dest)
-            return file_sizes(dest)
+            return
         dest.mkdir(parents=True, exist_ok=True)
         for dirpath, dirs, files in os.walk(src):
             dirs.sort()
@@ -142,10 +141,8 @@ def _move_files(src: Path, dest: Path) -> dict[str, int]:
             for name in sorted(files):
                 path = Path(dirpath, name)
                 if path.is_file() and not path.is_symlink():
-                    moved[(rel / name).as_posix()] = path.stat().st_size
                     os.replace(path, dest / rel / name)
         shutil.rmtree(src, ignore_errors=True)
     except OSError as exc:
         raise UserError(f"{dest}: moving {src} there failed ({exc.strerror or exc}); fix the permissions "
                         f"and run it again") from None
-    return moved

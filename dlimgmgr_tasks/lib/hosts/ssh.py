@@ -129,9 +129,9 @@ class SshHost:
         return push_tree(self.conn, local_dir, dest, paths=paths, replace=replace)
 
     def pull_tree(self, src: str, local_dir, paths=None, replace: bool = False,
-                  move: bool = False) -> dict[str, int]:
+                  move: bool = False) -> None:
         # move: the source may be consumed; a stream copies it either way and the caller removes it.
-        return pull_tree(self.conn, src, local_dir, paths=paths, replace=replace)
+        pull_tree(self.conn, src, local_dir, paths=paths, replace=replace)
 
     def put_file(self, local, dest: str) -> None:
         put_file(self.conn, local, dest)
