@@ -68,7 +68,7 @@ def test_confirm_records_the_person_who_saved_the_boxes_as_they_were(carrier):
 def test_take_rewrites_master_as_our_voc_and_says_what_moved(carrier):
     _, project, image, xml = carrier
     before = xml.read_bytes()
-    entry = {"xml": sha256_bytes(before), "conflict": True}
+    entry = {"xml": sha256_bytes(before), "conflict": True, "person": {"by": "user 1"}}   # an earlier person
     result = verdict.PullResult("kanji", "there")
     got = verdict.judge(project, image, _offer(project, image, _moved(voc.parse(before), 3)), entry, result)
     assert got == verdict.TAKE

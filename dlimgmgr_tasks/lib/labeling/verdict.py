@@ -134,8 +134,11 @@ def judge(project: Project, image: Path, cand: Candidate, entry: dict, result: P
     entry.pop("conflict", None)
     entry.update(cand.keep, image=entry.get("image") or file_sha(image), xml=sha256_bytes(new_bytes),
                  checked=file_sha(image))
-    if cand.person is not None and cand.person.as_record():
-        entry["person"] = cand.person.as_record()   # who confirmed these labels, and when
+    person = cand.person.as_record() if cand.person is not None else {}
+    if person:
+        entry["person"] = person   # who saved the labels now in master, and when
+    else:
+        entry.pop("person", None)   # an earlier person's name would not describe these labels
     return verdict
 
 
