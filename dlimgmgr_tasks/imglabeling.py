@@ -5,13 +5,8 @@ from . import settings
 
 
 def _tool(ws):
-    """The labeling tool the imglabeling role names (hosts.yaml `tool`): the one place that tells them apart."""
-    entry = ws.hosts.one("imglabeling")
-    if entry.tool == "labelstudio":
-        from .lib.labeling.studio import Studio
-        return Studio(entry)
-    from .lib.labeling.tool import Folder
-    return Folder(ws)
+    from .lib.labeling.tool import tool_for
+    return tool_for(ws)
 
 
 @settings.task(help={"name": "the project (projects/NAME)"})

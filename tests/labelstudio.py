@@ -22,7 +22,7 @@ import pytest
 
 from conftest import ROOT, Repo, make_repo
 from labelingdata import boxes
-from dlimgmgr_tasks.lib.labeling.studio import server as studio_server
+import labelstudio_server as studio_server
 from dlimgmgr_tasks.lib.labeling.studio.client import Client
 from dlimgmgr_tasks.lib.labeling.studio.convert import FROM_NAME, KIND, TO_NAME
 from dlimgmgr_tasks.lib.labeling.studio.remote import TITLE_PREFIX, find_title

@@ -7,7 +7,7 @@ import yaml
 
 from dlimgmgr_tasks.lib.errors import UserError
 from dlimgmgr_tasks.lib.hosts.config import load_hosts
-from dlimgmgr_tasks.lib.labeling.studio.server import free_port
+from labelstudio_server import free_port
 from labelstudio import TOKEN_ENV, studio_repo
 
 # The first test to use the server waits for its start (a minute or more on 2 busy cores).

@@ -55,7 +55,7 @@ def test_over_ssh_ctrl_c_during_a_pull_says_none_was_taken_and_changes_nothing(r
 
 
 def test_an_interrupt_while_taking_says_how_many_were_taken():
-    from dlimgmgr_tasks.lib.labeling.pull import interrupted_message
+    from dlimgmgr_tasks.lib.labeling.folder.pull import interrupted_message
 
     class Named:
         name = PROJECT

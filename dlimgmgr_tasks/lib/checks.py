@@ -188,6 +188,17 @@ def check_data(data: bytes, image_path, rules: Rules, xml_shown: str, image_show
         ann = voc.parse(data)
     except voc.VocError as exc:
         return Checked(data, None, None, rules.fixed([_parse_problem(xml_shown, exc)]))
+    return _checked(data, ann, image_path, rules, xml_shown, image_shown)
+
+
+def check_parsed(ann: voc.Annotation, image_path, rules: Rules, xml_shown: str, image_shown: str | None = None
+                 ) -> list[Problem]:
+    """The same check on an annotation a labeling tool built itself (no XML text to parse)."""
+    image = None if image_path is None else os.fspath(image_path)
+    return _checked(None, ann, image, rules, xml_shown, image_shown).problems
+
+
+def _checked(data, ann, image_path, rules: Rules, xml_shown: str, image_shown: str | None) -> Checked:
     size = None
     problems = []
     if image_path is not None:

@@ -48,24 +48,19 @@ def build(ws, names, force: bool) -> list[str]:
 
 
 def push(ws, name: str) -> list[str]:
+    from .labeling.tool import tool_for
+
     project = ws.project(name)
-    host = ws.hosts.one("imglabeling")
     return [f"would send the carriers of {name} that differ ({len(project.carrier_images())} carrier(s) in "
-            f"{_rel(ws, project.master)}) to {_labeling_target(host, name)}"]
-
-
-def _labeling_target(host, name: str) -> str:
-    if host.tool == "labelstudio":
-        return f"{host.label} Label Studio {host.url}, project 'dlimgmgr {name}'"
-    return f"{host.label}: {host.path('projects', name, 'master')}"
+            f"{_rel(ws, project.master)}) to {tool_for(ws).where(name)}"]
 
 
 def pull(ws, name: str) -> list[str]:
+    from .labeling.tool import tool_for
+
     project = ws.project(name)
-    host = ws.hosts.one("imglabeling")
-    where = (_labeling_target(host, name) if host.tool == "labelstudio"
-             else f"{host.label} ({host.path('projects', name, 'master')})")
-    return [f"would fetch the XML changed on {where} and take each valid one into {_rel(ws, project.master)}"]
+    return [f"would fetch the XML changed on {tool_for(ws).where(name)} and take each valid one into "
+            f"{_rel(ws, project.master)}"]
 
 
 def mix(ws, name: str, projects: list[str]) -> list[str]:

@@ -10,12 +10,15 @@ byte-identical. ``status(projects)`` counts per project. ``unchecked(project)`` 
 nobody has looked at (for the build's warning). `host` is any lib.hosts Host: a local folder and
 an SSH host go through the same code.
 
+  tool.py      the one LabelingTool interface (push, pull, status) and `tool_for(ws)`, the one
+               place that picks the tool from hosts.yaml
+  verdict.py   the one decision on an offered annotation: refuse / confirm / conflict / take;
+               writes the master and the record, with the one check (lib/checks.py)
   record.py    the push record master/.labeling.json (what was last in sync)
-  listing.py   what the labeling side holds, and which carrier each XML there belongs to
-  push.py      push
-  pull.py      pull (validate, normalise, take / refuse / keep a conflict beside)
   changes.py   boxes added, moved, removed, renamed between two versions of a file
-  status.py    status and unchecked
+  status.py    status from the record, and unchecked
+  folder/      the folder tool (LabelImg, CVAT and exports in a folder): listing, push, pull
+  studio/      the Label Studio tool, over its API: push, pull, status
 
 A labeling-side XML is "changed" when its sha differs from the one last seen; a master XML is
 "changed" when its sha differs from the record's "xml". Pull takes a labeling-side change unless
@@ -24,12 +27,14 @@ neither is overwritten, until a person merges it into ``STEM.xml`` and deletes t
 ``.remote.xml``). Push never overwrites a labeling-side change that was not pulled.
 """
 from .changes import changes_text, describe_changes
-from .listing import CLASSES_FILE, labeling_master
-from .pull import PullResult, normalise, pull
-from .push import PushResult, push
+from .folder.listing import CLASSES_FILE, labeling_master
+from .folder.pull import pull
+from .folder.push import PushResult, push
 from .record import RECORD, REMOTE_SUFFIX, read_record, write_record
 from .status import HEADER, Status, status, unchecked
+from .tool import LabelingTool, tool_for
+from .verdict import Candidate, Person, PullResult, judge, normalise
 
-__all__ = ["CLASSES_FILE", "HEADER", "RECORD", "REMOTE_SUFFIX", "PullResult", "PushResult", "Status",
-           "changes_text", "describe_changes", "labeling_master", "normalise", "pull", "push", "read_record",
-           "status", "unchecked", "write_record"]
+__all__ = ["CLASSES_FILE", "HEADER", "RECORD", "REMOTE_SUFFIX", "Candidate", "LabelingTool", "Person", "PullResult",
+           "PushResult", "Status", "changes_text", "describe_changes", "judge", "labeling_master", "normalise", "pull",
+           "push", "read_record", "status", "tool_for", "unchecked", "write_record"]

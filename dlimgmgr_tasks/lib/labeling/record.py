@@ -6,7 +6,11 @@ It maps each carrier stem to::
                     "remote": {"close_c000.xml": SHA},     # labeling-side XMLs as last seen
                     "checked": SHA,                        # image sha a person saved labels for
                     "conflict": true,                      # STEM.remote.xml waits to be merged
-                    "push": true}}                         # taken from an export: send it beside the image
+                    "push": true,                          # taken from an export: send it beside the image
+                    "person": {"by": "user 3", "at": TIME}}}  # who saved the labels taken, when the tool says
+
+Label Studio's entries add "studio" (see studio/__init__.py). The verdict (verdict.py) writes
+every entry a pull changes.
 
 It is tracked rather than git-ignored (beside compose's ``.prelabels.json``) because "checked by
 a person" is a fact about the labels: every clone's `status` and build warning must see it.

@@ -5,13 +5,13 @@
   convert.py  VOC pixel boxes <-> Label Studio percent results, exact to the pixel
   remote.py   the Label Studio project of a dlimgmgr project, and its tasks by carrier stem
   push.py     push: changed carriers uploaded, pre-labels sent as predictions
-  pull.py     pull: latest submitted annotation per task, validated, into master
+  pull.py     pull: latest submitted annotation per task, a candidate for the verdict
   status.py   per project: tasks, annotated, pre-label only, changed, conflicts, last annotator
-  server.py   start a throwaway local Label Studio (tests, benchmark)
 
 The push record is the folder mode's master/.labeling.json (lib/labeling/record.py): each
 carrier's entry keeps "image", "xml", "checked" and "conflict" as there, plus
-"studio": {"task": ID, "annotation": "ID@UPDATED_AT"} (the annotation last taken).
+"studio": {"task": ID, "annotation": "ID@UPDATED_AT"} (the annotation last taken) and
+"person": {"by": "user ID", "at": UPDATED_AT} (who submitted the labels taken or confirmed).
 """
 from .pull import StudioPullResult, pull
 from .push import StudioPushResult, push
@@ -21,9 +21,14 @@ from .status import HEADER, StudioStatus, status
 class Studio:
     """The imglabeling role as Label Studio: push, pull and status over its API."""
 
+    header = HEADER
+
     def __init__(self, entry):
         self.entry = entry
-        self.header = HEADER
+
+    def where(self, name: str) -> str:
+        """The project's Label Studio project, for `--dry` (computed without connecting)."""
+        return f"{self.entry.label} Label Studio {self.entry.url}, project 'dlimgmgr {name}'"
 
     def push(self, project) -> StudioPushResult:
         return push(project, self.entry)

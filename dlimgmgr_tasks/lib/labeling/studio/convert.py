@@ -9,8 +9,7 @@ editor comes back as the upright box around it.
 from __future__ import annotations
 
 import math
-from xml.sax.saxutils import escape
-
+from ... import voc
 from ...voc import VocObject
 
 FROM_NAME, TO_NAME, KIND = "label", "image", "rectanglelabels"
@@ -59,25 +58,20 @@ def boxes_of(result: list, width: int, height: int) -> list[tuple[str, int, int,
     return out
 
 
-def raw_xml(filename: str, width: int, height: int, boxes, flags: dict | None = None) -> bytes:
-    """A VOC XML of the boxes exactly as Label Studio gave them (not clamped): what the check reads.
-
-    `flags` maps (name, xmin, ymin, xmax, ymax) to (pose, truncated, difficult) kept from master
-    for a box nobody changed (Label Studio has no such fields)."""
-    flags = flags or {}
+def annotation_of(result: list, filename: str, width: int, height: int, master=()) -> voc.Annotation:
+    """An annotation's boxes as a VOC annotation exactly as drawn (whole pixels, not clamped: the
+    check judges them), with pose/truncated/difficult kept from `master`'s objects for a box nobody
+    changed (Label Studio has no such fields)."""
+    flags = flags_of(master)
     objects = []
-    for box in boxes:
-        pose, truncated, difficult = flags.get(box, ("Unspecified", 0, 0))
-        name, x0, y0, x1, y1 = box
-        objects.append(f"<object><name>{escape(name)}</name><pose>{escape(pose)}</pose>"
-                       f"<truncated>{truncated}</truncated><difficult>{difficult}</difficult><bndbox>"
-                       f"<xmin>{x0}</xmin><ymin>{y0}</ymin><xmax>{x1}</xmax><ymax>{y1}</ymax></bndbox></object>")
-    return (f"<annotation><folder>master</folder><filename>{escape(filename)}</filename><size>"
-            f"<width>{width}</width><height>{height}</height><depth>3</depth></size><segmented>0</segmented>"
-            + "".join(objects) + "</annotation>\n").encode()
+    for name, x0, y0, x1, y1 in boxes_of(result, width, height):
+        name = name.strip()
+        pose, truncated, difficult = flags.get((name, x0, y0, x1, y1), ("Unspecified", 0, 0))
+        objects.append(VocObject(name, x0, y0, x1, y1, pose=pose, truncated=truncated, difficult=difficult))
+    return voc.Annotation(filename=filename, width=width, height=height, depth=3, objects=objects, folder="master")
 
 
 def flags_of(objects) -> dict:
-    """(name, box) -> (pose, truncated, difficult) of master's objects, for raw_xml."""
+    """(name, box) -> (pose, truncated, difficult) of master's objects."""
     return {(o.name, int(o.xmin), int(o.ymin), int(o.xmax), int(o.ymax)): (o.pose, int(o.truncated), int(o.difficult))
             for o in objects}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ...errors import UserError
 from ...hosts.config import HostConfig
 from ...projects import Project
-from ..listing import LABEL_STUDIO
+from ..folder.listing import LABEL_STUDIO
 from .client import Client
 from .config import labeling_config, same_config
 

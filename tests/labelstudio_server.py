@@ -20,7 +20,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...errors import UserError
+from dlimgmgr_tasks.lib.errors import UserError
 
 VENV = ".venv-labelstudio"
 EMAIL = "labeler@example.com"

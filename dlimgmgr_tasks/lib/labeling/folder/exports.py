@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import xmltodict
 
-from .. import voc
+from ... import voc
 
 LABEL_STUDIO_OWNER = "Label Studio"
 

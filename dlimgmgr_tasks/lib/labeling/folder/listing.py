@@ -10,8 +10,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ..projects import Project
-from .record import REMOTE_SUFFIX
+from ...projects import Project
+from ..record import REMOTE_SUFFIX
 
 CLASSES_FILE = "predefined_classes.txt"  # LabelImg's class list: `labelImg DIR DIR/predefined_classes.txt`
 # Label Studio prefixes a file's name with 8 hex digits: "1a2b3c4d-close_c000.xml" for an

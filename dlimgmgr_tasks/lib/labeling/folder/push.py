@@ -11,11 +11,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UserError
-from ..hashing import sha256_bytes
-from ..projects import Project
+from ...errors import UserError
+from ...hashing import sha256_bytes
+from ...projects import Project
 from .listing import CLASSES_FILE, candidates, classes_text, labeling_listing, labeling_master, place
-from .record import REMOTE_SUFFIX, file_sha, read_record, waiting_conflict, write_record
+from ..record import REMOTE_SUFFIX, file_sha, read_record, waiting_conflict, write_record
 
 
 @dataclass
