@@ -9,7 +9,7 @@ One engine, whatever hosts do the work: a build on this machine is the one-host 
   staging.py   staging folder, lock, recover, numbering + XML, fingerprint file, swap
   sync.py      make a host's target_home hold exactly our inputs
   shares.py    split the items over the hosts, run, fetch, verify, fail over
-  hostside.py  the CLI every dataaug host runs (`python -m dlimgmgr_tasks.lib.build.hostside`)
+  hostside.py  the CLI every dataaug host runs (`python -m dlimgmgr_tasks.lib.dataaug.hostside`)
   engine.py    one project's build, and build_projects
   verbs.py     compose on a dataaug host, prepare a dataaug host
   progress.py  the progress bar or lines

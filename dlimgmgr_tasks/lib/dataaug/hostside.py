@@ -1,15 +1,15 @@
 """The host-side CLI every dataaug host runs, this machine's `local` host included.
 
-    python -m dlimgmgr_tasks.lib.build.hostside items NAME WxH OUT_DIR --jobs N --tag T --expect V
+    python -m dlimgmgr_tasks.lib.dataaug.hostside items NAME WxH OUT_DIR --jobs N --tag T --expect V
         augments the items read from stdin (`CI:K0-K1 ...`) into OUT_DIR: temp-named JPEGs and
         their XML plus .records-T.jsonl (one JSON line per JPEG, in item order: its key, where
         the XML's number goes, the sha256 of both files unless --no-digests; written as the
         images are made);
         refuses when its library versions differ from V (they decide the bytes); SIGTERM or
         Ctrl-C stops the workers and removes OUT_DIR.
-    python -m dlimgmgr_tasks.lib.build.hostside compose NAME WxH
+    python -m dlimgmgr_tasks.lib.dataaug.hostside compose NAME WxH
         composes the project's carriers here; prints what changed as one JSON line.
-    python -m dlimgmgr_tasks.lib.build.hostside versions
+    python -m dlimgmgr_tasks.lib.dataaug.hostside versions
         prints the library versions that decide the build's bytes.
 
 It runs in the host's target_home (the workspace root there); hostcall.command(host, ...) is how

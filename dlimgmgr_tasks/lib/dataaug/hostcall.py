@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shlex
 
-MODULE = "dlimgmgr_tasks.lib.build.hostside"
+MODULE = "dlimgmgr_tasks.lib.dataaug.hostside"
 RECORDS = ".records-{}.jsonl"   # in a share's folder: one JSON line per JPEG, with its sha256
 
 
