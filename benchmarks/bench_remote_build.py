@@ -42,7 +42,8 @@ def share_folder(folder: Path, local: dict[str, bytes]) -> None:
     """The built folder `local` as a host-side share leaves it: each JPEG and XML under the sampler's
     temp name, and the records file beside them."""
     sys.path.insert(0, str(ROOT))
-    from dlimgmgr_tasks.lib.dataaug import hostcall, staging
+    from dlimgmgr_tasks.lib import inflight
+    from dlimgmgr_tasks.lib.dataaug import staging
     lines = []
     for i, jpg in enumerate(n for n in sorted(local) if n.endswith(".jpg")):
         tmp = staging.temp_name(0, i, 0)[:-4]
@@ -52,7 +53,7 @@ def share_folder(folder: Path, local: dict[str, bytes]) -> None:
         lines.append(json.dumps({"key": [0, i, 0], "tmp": f"{tmp}.jpg", "sha256": hashlib.sha256(jpeg).hexdigest(),
                                  "tmp_xml": f"{tmp}.xml", "xml_sha256": hashlib.sha256(xml).hexdigest(),
                                  "xml_slot": 0}))
-    (folder / hostcall.RECORDS.format(TAG)).write_text("\n".join(lines) + "\n")
+    (folder / inflight.RECORDS.format(TAG)).write_text("\n".join(lines) + "\n")
 
 
 def set_count(repo: Repo, count: int) -> None:

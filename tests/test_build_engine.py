@@ -59,9 +59,9 @@ def test_a_host_whose_home_is_this_checkout_is_not_even_listed(checkout):
 def test_a_host_reaching_this_checkout_through_a_link_is_the_same_tree(checkout, tmp_path):
     (tmp_path / "link").symlink_to(checkout.root)
     with _local_host(checkout, tmp_path / "link") as host:
-        assert sync.same_tree(host, checkout.root)
+        assert host.same_tree(checkout.root)
     with _local_host(checkout, tmp_path / "elsewhere") as host:
-        assert not sync.same_tree(host, checkout.root)
+        assert not host.same_tree(checkout.root)
 
 
 def _share(tmp_path, tag: str, present: bool):
@@ -92,7 +92,7 @@ def test_a_share_made_on_this_machine_is_moved_in_without_rehashing(checkout, tm
 def _host_side_records(checkout, out, *flags) -> list[dict]:
     """The records the host-side CLI writes for the first item of `icons`."""
     import json
-    proc = subprocess.run([sys.executable, "-m", "dlimgmgr_tasks.lib.dataaug.hostside", "items", "icons",
+    proc = subprocess.run([sys.executable, "-m", "dlimgmgr_tasks.lib.hostside.dataaug", "items", "icons",
                            f"{SIZE}x{SIZE}", str(out), "--tag", "t", *flags], input="0:0-0", text=True,
                           cwd=checkout.root, capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -102,7 +102,7 @@ def test_the_first_sync_sends_the_framework_and_the_project_but_no_build(remote)
     assert len(first) == 2 and min(first) > 20
     home = remote.path.parent / "dataaug0"
     assert (home / "projects" / "icons" / "project.yaml").is_file()
-    assert (home / "dlimgmgr_tasks" / "lib" / "build" / "hostside.py").is_file()
+    assert (home / "dlimgmgr_tasks" / "lib" / "hostside" / "dataaug.py").is_file()
     assert not (home / "projects" / "icons" / "build").exists()
 
 
