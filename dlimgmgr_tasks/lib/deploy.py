@@ -3,8 +3,8 @@
 `deploy(ws, name=None)`: the newest mix in dist/ (by manifest mtime) or the named one is uploaded
 to a staging name unique to this run under the pytorch host's target_home; everything after
 that runs ON the host through lib/hostside/unpack.py (standard library only, sent once with
-put_file and run with `python -m` there, lib/hostside/ship.py): `prepare` verifies the sha256 against the manifest, checks every member before anything
-is written and unpacks beside the role's dataset_dir (default target_home/datasets/<name>);
+put_file and run with `python -m` there: lib/hostside/ship.py): `prepare` verifies the sha256
+against the manifest, checks every member before anything is written and unpacks beside the role's dataset_dir (default target_home/datasets/<name>);
 `commit` swaps it in with renames, keeping the previous one as <dataset_dir>.prev, and leaves
 the archive as target_home/<name>.tar.gz. Both hold target_home/.dlimgmgr/deploy.lock on the
 host, so orchestrators deploying to one target take turns. Ctrl-C before the commit leaves the
