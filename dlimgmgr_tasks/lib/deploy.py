@@ -114,7 +114,8 @@ def deploy(ws, name: str | None = None) -> str:
         common = [f"--archive={staging}", f"--sha256={manifest['sha256']}", f"--top={name}",
                   f"--dataset-dir={target}", f"--token={token}", f"--lock={home}/{LOCK}"]
         try:
-            where = ship.ensure(host, first=f"mkdir -p -- {host.quote(f'{home}/{STAGING}')}")
+            where = ship.ensure(host, first=f"mkdir -p -- {host.quote(f'{home}/{STAGING}')}",
+                                what="making the staging folder")
             host.put_file(manifest["archive_path"], staging)
             unpack(host, where, "prepare", *common, "--staging")
         except KeyboardInterrupt:

@@ -36,12 +36,13 @@ def version() -> str:
     return h.hexdigest()[:16]
 
 
-def ensure(host, first: str = "") -> str:
+def ensure(host, first: str = "", what: str = "checking the unpacker") -> str:
     """The folder on host that holds the unpacker's files, sent now if they are not all there.
-    `first`: a shell command to run in the same round trip (before the check)."""
+    `first`: a shell command to run in the same round trip (before the check); `what`: how a
+    failure of that round trip is named."""
     where = f"{host.home}/{SHIPPED}/{version()}"
     check = f"if [ -f {host.quote(f'{where}/{COMPLETE}')} ]; then echo have; fi"
-    if host.run(f"{first} && {check}" if first else check, what="checking the unpacker").strip() == "have":
+    if host.run(f"{first} && {check}" if first else check, what=what).strip() == "have":
         return where
     folders = sorted({f"{where}/{rel.rpartition('/')[0]}" for rel in files()})
     host.run("mkdir -p -- " + " ".join(host.quote(f) for f in folders), what="making the unpacker's folder")
