@@ -202,7 +202,7 @@ def _extract(archive: str, members: list, tmp: str, beat) -> None:
 
 def prepare(archive: str, sha256: str, top: str, dataset_dir: str, token: str, lock: str | None = None,
             staging: bool = False, beat=None) -> str:
-    """Verify and unpack beside D as .BASE.incoming-TOKEN; swap nothing. A `staging` archive (a
+    """Verify and unpack beside D as .BASE.incoming.TOKEN; swap nothing. A `staging` archive (a
     copy unique to this run) is removed when this fails or is stopped."""
     top, archive, beat = check_name(top), os.path.expanduser(archive), beat or Beat()
     dataset_dir = dataset_folder(dataset_dir)
