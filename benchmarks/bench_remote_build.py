@@ -6,7 +6,7 @@ project `close` (8 carriers) with count 250 gives 2,000 images at the ssd profil
       (first run syncs everything, later runs nothing); the SSH build must be byte-identical
       (a difference ends the bench with an error: that is a broken contract, not a timing);
   fetch: the built folder placed on the host with a records file, fetched by the engine's own
-      lib.build.shares.fetch (one tar stream, then every JPEG's and XML's sha256 checked against
+      lib.dataaug.shares.fetch (one tar stream, then every JPEG's and XML's sha256 checked against
       the records) vs ssh host 'tar cf - -C DIR .' | tar xf -
       ratio = floor time / our time (goal >= 0.8).
 
@@ -31,10 +31,10 @@ TAG = "bench"
 
 
 def adapter_fetch_share(host, remote_dir: str, staging: Path) -> None:
-    """ADAPTER (library): the build engine's own fetch of a share folder (lib.build.shares.fetch:
+    """ADAPTER (library): the build engine's own fetch of a share folder (lib.dataaug.shares.fetch:
     Host.pull_tree, then every JPEG's and XML's sha256 against the records file)."""
     sys.path.insert(0, str(ROOT))
-    from dlimgmgr_tasks.lib.build import shares
+    from dlimgmgr_tasks.lib.dataaug import shares
     shares.fetch(host, remote_dir, staging, TAG)
 
 
@@ -42,7 +42,8 @@ def share_folder(folder: Path, local: dict[str, bytes]) -> None:
     """The built folder `local` as a host-side share leaves it: each JPEG and XML under the sampler's
     temp name, and the records file beside them."""
     sys.path.insert(0, str(ROOT))
-    from dlimgmgr_tasks.lib.build import hostcall, staging
+    from dlimgmgr_tasks.lib import inflight
+    from dlimgmgr_tasks.lib.dataaug import staging
     lines = []
     for i, jpg in enumerate(n for n in sorted(local) if n.endswith(".jpg")):
         tmp = staging.temp_name(0, i, 0)[:-4]
@@ -52,7 +53,7 @@ def share_folder(folder: Path, local: dict[str, bytes]) -> None:
         lines.append(json.dumps({"key": [0, i, 0], "tmp": f"{tmp}.jpg", "sha256": hashlib.sha256(jpeg).hexdigest(),
                                  "tmp_xml": f"{tmp}.xml", "xml_sha256": hashlib.sha256(xml).hexdigest(),
                                  "xml_slot": 0}))
-    (folder / hostcall.RECORDS.format(TAG)).write_text("\n".join(lines) + "\n")
+    (folder / inflight.RECORDS.format(TAG)).write_text("\n".join(lines) + "\n")
 
 
 def set_count(repo: Repo, count: int) -> None:

@@ -103,7 +103,7 @@ def skipped(name: str, smoke: bool, reason: str, path: Path | None) -> None:
 
 def _ignore(dirpath, names):
     skip = {"__pycache__", ".pytest_cache", "dist"}
-    if Path(dirpath).parent.name == "projects":   # a project's generated build/, never the lib/build package
+    if Path(dirpath).parent.name == "projects":   # a project's generated build/
         skip.add("build")
     return [n for n in names if n in skip or n.endswith(".pyc") or n.startswith(".build.")]
 

@@ -13,7 +13,7 @@ def compose(c, name, profile=None):
     per_carrier, margin, scale, background); only files whose bytes change are written, and an
     XML a person edited is kept. --profile: image-size profile (default: config dlimgmgr.profile).
     """
-    from .lib import build as build_lib
+    from .lib import dataaug as build_lib
 
     ws = settings.workspace(c, profile)
     if settings.is_dry(c):
@@ -63,7 +63,7 @@ def prepare(c, python=None, pip_args=None):
     match this machine's (they decide the build's bytes). --python: the interpreter that makes the
     venv there (default python3); --pip-args: extra pip arguments.
     """
-    from .lib import build as build_lib
+    from .lib import dataaug as build_lib
 
     ws = settings.workspace(c)
     if settings.is_dry(c):

@@ -97,7 +97,7 @@ def build(c, project=None, jobs=None, force=False, profile=None):
     NAME_NNNNNN.jpg + VOC .xml with boxes that follow the geometry, byte-identical for any --jobs
     or number of hosts; an interrupted build leaves the previous build/ as it was.
     """
-    from .lib import build as build_lib
+    from .lib import dataaug as build_lib
     from .lib.errors import UserError
 
     ws = settings.workspace(c, profile)

@@ -21,7 +21,14 @@ FOLDERS = ("dlimgmgr_tasks", "tests", "benchmarks", "scripts", "projects")
 FILES = ("tasks.py",)
 MAX_FILE = 400
 MAX_FUNCTION = 60
-SKIP = {"__pycache__", ".venv", "build", "dist"}
+
+
+def _generated(rel: Path) -> bool:
+    """Generated output, skipped: caches anywhere, a project's build/ (projects/NAME/build) and the
+    top-level dist/ and virtual environments. Any other folder named build is source, and counted."""
+    parts = rel.parts
+    return ("__pycache__" in parts or parts[0] in ("dist", "build") or parts[0].startswith(".venv")
+            or (len(parts) > 2 and parts[0] == "projects" and parts[2] == "build"))
 
 
 def _is_python(path: Path) -> bool:
@@ -38,7 +45,7 @@ def python_files(root: Path = ROOT) -> list[Path]:
     found = [root / name for name in FILES if (root / name).is_file()]
     for folder in FOLDERS:
         found += [p for p in sorted((root / folder).rglob("*"))
-                  if not SKIP & set(p.relative_to(root).parts) and _is_python(p)]
+                  if not _generated(p.relative_to(root)) and _is_python(p)]
     return found
 
 

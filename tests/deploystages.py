@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from deploydata import MIX, usable
+from dlimgmgr_tasks.lib.inflight import INCOMING
 from mixdata import make_build
 
 
@@ -41,7 +42,7 @@ def host_is_clean(target_home: Path, seconds: float = 15) -> bool:
     def clean():
         staging = target_home / ".dlimgmgr" / "staging"
         return not (staging.exists() and any(staging.iterdir())) and not [
-            p for p in (target_home / "datasets").iterdir() if ".incoming-" in p.name]
+            p for p in (target_home / "datasets").iterdir() if INCOMING in p.name]
     deadline = time.monotonic() + seconds
     while not clean() and time.monotonic() < deadline:
         time.sleep(0.1)

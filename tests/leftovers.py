@@ -6,6 +6,8 @@ and tempfile of the run writes there) and a mark in the environment every child 
 the end, any process that still carries the mark, or whose command line or working folder
 points into the run's temp folders, is a leftover, and so is anything still in the run's TMPDIR.
 Runs that were killed before their end left such folders too: the next run removes them.
+Inside a test, `in_flight(folder)` lists what a step that ended left of its temp names
+(lib.inflight, the names the library makes and sweeps).
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ import signal
 import tempfile
 import time
 from pathlib import Path
+
+from dlimgmgr_tasks.lib import inflight
 
 MARK = "DLIMGMGR_TEST_RUN"
 PREFIX = "dlimgmgr-test-run-"
@@ -82,6 +86,16 @@ def processes(mark: str, roots: list[str], wait: float = 5.0) -> dict[int, str]:
         if not found or time.monotonic() > deadline:
             return found
         time.sleep(0.2)
+
+
+def in_flight(*folders: Path, deep: bool = False) -> list[str]:
+    """The in-flight names (lib.inflight) in folders, or anywhere below them with deep: none may
+    be left once the step that made them ended (the locks stay, empty, by design)."""
+    found = []
+    for folder in folders:
+        if folder.exists():
+            found += [p.name for p in (folder.rglob("*") if deep else folder.iterdir()) if inflight.is_in_flight(p.name)]
+    return sorted(found)
 
 
 def temps(run_tmp: Path) -> list[str]:

@@ -9,7 +9,7 @@ from itertools import islice
 import pytest
 
 from buildkit import add_tiny_profiles, build, built, make_project, set_build_setting
-from dlimgmgr_tasks.lib.build import plan, pool
+from dlimgmgr_tasks.lib.dataaug import plan, pool
 from dlimgmgr_tasks.lib.workspace import Workspace
 from oneline import one_line_error
 

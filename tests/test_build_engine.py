@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from buildkit import SIZE, add_profiles, build, make_project
-from dlimgmgr_tasks.lib.build import plan, sync
+from dlimgmgr_tasks.lib.dataaug import plan, sync
 from dlimgmgr_tasks.lib.workspace import Workspace
 
 
@@ -59,9 +59,9 @@ def test_a_host_whose_home_is_this_checkout_is_not_even_listed(checkout):
 def test_a_host_reaching_this_checkout_through_a_link_is_the_same_tree(checkout, tmp_path):
     (tmp_path / "link").symlink_to(checkout.root)
     with _local_host(checkout, tmp_path / "link") as host:
-        assert sync.same_tree(host, checkout.root)
+        assert host.same_tree(checkout.root)
     with _local_host(checkout, tmp_path / "elsewhere") as host:
-        assert not sync.same_tree(host, checkout.root)
+        assert not host.same_tree(checkout.root)
 
 
 def _share(tmp_path, tag: str, present: bool):
@@ -79,7 +79,7 @@ def _share(tmp_path, tag: str, present: bool):
 
 
 def test_a_share_made_on_this_machine_is_moved_in_without_rehashing(checkout, tmp_path):
-    from dlimgmgr_tasks.lib.build import shares
+    from dlimgmgr_tasks.lib.dataaug import shares
     (tmp_path / "staging").mkdir()
     with _local_host(checkout, tmp_path) as host:
         records, images = shares.fetch(host, str(_share(tmp_path, "t", True)), tmp_path / "staging", "t")
@@ -92,7 +92,7 @@ def test_a_share_made_on_this_machine_is_moved_in_without_rehashing(checkout, tm
 def _host_side_records(checkout, out, *flags) -> list[dict]:
     """The records the host-side CLI writes for the first item of `icons`."""
     import json
-    proc = subprocess.run([sys.executable, "-m", "dlimgmgr_tasks.lib.build.hostside", "items", "icons",
+    proc = subprocess.run([sys.executable, "-m", "dlimgmgr_tasks.lib.hostside.dataaug", "items", "icons",
                            f"{SIZE}x{SIZE}", str(out), "--tag", "t", *flags], input="0:0-0", text=True,
                           cwd=checkout.root, capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -116,7 +116,7 @@ def test_a_share_never_sent_gets_no_sha256_and_the_same_files(checkout, tmp_path
 
 
 def test_a_share_missing_a_recorded_jpeg_fails_in_one_line_naming_it(checkout, tmp_path):
-    from dlimgmgr_tasks.lib.build import shares
+    from dlimgmgr_tasks.lib.dataaug import shares
     from dlimgmgr_tasks.lib.errors import UserError
     (tmp_path / "staging").mkdir()
     with _local_host(checkout, tmp_path) as host, pytest.raises(UserError) as err:
@@ -125,7 +125,7 @@ def test_a_share_missing_a_recorded_jpeg_fails_in_one_line_naming_it(checkout, t
 
 
 def test_a_share_whose_record_names_a_file_outside_its_folder_is_refused(checkout, tmp_path):
-    from dlimgmgr_tasks.lib.build import shares
+    from dlimgmgr_tasks.lib.dataaug import shares
     from dlimgmgr_tasks.lib.errors import UserError
     (tmp_path / "staging").mkdir()
     (tmp_path / "outside.jpg").write_bytes(b"mine")
@@ -139,7 +139,7 @@ def test_a_share_whose_record_names_a_file_outside_its_folder_is_refused(checkou
 
 
 def test_a_local_share_whose_jpeg_is_a_link_is_refused(checkout, tmp_path):
-    from dlimgmgr_tasks.lib.build import shares
+    from dlimgmgr_tasks.lib.dataaug import shares
     from dlimgmgr_tasks.lib.errors import UserError
     (tmp_path / "staging").mkdir()
     (tmp_path / "outside.jpg").write_bytes(b"mine")
@@ -151,7 +151,7 @@ def test_a_local_share_whose_jpeg_is_a_link_is_refused(checkout, tmp_path):
 
 
 def test_a_share_sent_over_ssh_whose_bytes_differ_from_its_record_is_refused(checkout, sshd, tmp_path):
-    from dlimgmgr_tasks.lib.build import shares
+    from dlimgmgr_tasks.lib.dataaug import shares
     from dlimgmgr_tasks.lib.errors import UserError
     from dlimgmgr_tasks.lib.hosts.config import HostConfig
     from dlimgmgr_tasks.lib.hosts.ssh import SshHost
@@ -182,7 +182,7 @@ def test_sync_removes_there_what_was_removed_here(checkout, tmp_path):
 
 SKIP_PROBE = """
 import sys
-from dlimgmgr_tasks.lib.build import build_projects
+from dlimgmgr_tasks.lib.dataaug import build_projects
 from dlimgmgr_tasks.lib.workspace import Workspace
 ws = Workspace.at(sys.argv[1], {"profiles": {"tiny": {"size": [96, 96]}}}, profile="tiny")
 (result,) = build_projects(ws, ["icons"])
@@ -199,7 +199,7 @@ def test_an_unchanged_build_is_skipped_without_heavy_imports(checkout):
 
 FORCED_PROBE = """
 import sys
-from dlimgmgr_tasks.lib.build import build_projects
+from dlimgmgr_tasks.lib.dataaug import build_projects
 from dlimgmgr_tasks.lib.workspace import Workspace
 ws = Workspace.at(sys.argv[1], {"profiles": {"tiny": {"size": [96, 96]}}}, profile="tiny")
 (result,) = build_projects(ws, ["icons"], force=True)
@@ -230,7 +230,7 @@ def test_a_master_changed_since_the_last_build_is_checked_again_by_the_orchestra
 
 
 def _numbered(tmp_path, n: int) -> bytes:
-    from dlimgmgr_tasks.lib.build import staging
+    from dlimgmgr_tasks.lib.dataaug import staging
     data, slot = staging.numbered_xml("icons", 96, 96, [["close", 4, 5, 30, 31, "Unspecified", 0, 0]])
     path = tmp_path / "x.xml"
     path.write_bytes(data)

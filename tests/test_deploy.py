@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
+import unpacker
 from deploydata import MIX, usable
+from dlimgmgr_tasks.lib.inflight import INCOMING
 from mixdata import make_build
 from oneline import one_line_error
 
-UNPACK = Path(__file__).resolve().parent.parent / "dlimgmgr_tasks" / "lib" / "unpack.py"
 
 
 @pytest.fixture
@@ -147,10 +148,10 @@ def test_hostile_archives_are_refused_before_anything_is_written(repo, kind):
     assert not (repo.path.parent / "evil.txt").exists() and not Path("/tmp/dlimgmgr-evil.txt").exists()
 
 
-# Runs the real unpack script and SIGKILLs it after it has written a few members: a power cut
-# or a `kill -9` half-way, not an exception the script could clean up after.
+# Runs the real unpacker and SIGKILLs it after it has written a few members: a power cut
+# or a `kill -9` half-way, not an exception the unpacker could clean up after.
 KILL_HALF_WAY = """
-import os, runpy, signal, sys, tarfile
+import os, signal, tarfile
 orig = tarfile.TarFile._extract_member
 seen = [0]
 def extract(self, *a, **k):
@@ -159,12 +160,10 @@ def extract(self, *a, **k):
         os.kill(os.getpid(), signal.SIGKILL)
     return orig(self, *a, **k)
 tarfile.TarFile._extract_member = extract
-sys.argv = [sys.argv[1]] + sys.argv[2:]
-runpy.run_path(sys.argv[0], run_name="__main__")
 """
 
 
-def test_an_unpack_killed_half_way_leaves_the_previous_dataset(built):
+def test_an_unpack_killed_half_way_leaves_the_previous_dataset(built, tmp_path):
     built.inv(*MIX, "--name", "ds", "--seed", "1", "deploy", check=True)
     built.inv(*MIX, "--name", "ds", "--seed", "2", "deploy", check=True)
     dataset = home(built) / "datasets" / "ds"
@@ -172,16 +171,17 @@ def test_an_unpack_killed_half_way_leaves_the_previous_dataset(built):
     built.inv(*MIX, "--name", "ds", "--seed", "3", check=True)
     archive = built.path / "dist" / "ds.tar.gz"
     sha = json.loads((built.path / "dist" / "ds.manifest.json").read_text())["sha256"]
-    proc = subprocess.run([sys.executable, "-c", KILL_HALF_WAY, str(UNPACK), "install", "--archive", str(archive),
+    proc = subprocess.run([*unpacker.command(unpacker.shipped(tmp_path / "unpacker"), KILL_HALF_WAY),
+                           "install", "--archive", str(archive),
                            "--sha256", sha, "--top", "ds", "--dataset-dir", str(dataset)])
     assert proc.returncode == -signal.SIGKILL
-    leftovers = [p for p in dataset.parent.iterdir() if ".incoming-" in p.name]
+    leftovers = [p for p in dataset.parent.iterdir() if INCOMING in p.name]
     assert leftovers and any(leftovers[0].rglob("*.xml")), "it was killed half-way through writing"
     assert usable(dataset) == current and usable(Path(f"{dataset}.prev")) == previous
 
     built.inv("deploy", check=True)    # the next deploy clears the leftover and goes through
     assert usable(Path(f"{dataset}.prev")) == current
-    assert not [p for p in dataset.parent.iterdir() if ".incoming-" in p.name]
+    assert not [p for p in dataset.parent.iterdir() if INCOMING in p.name]
 
 
 def test_train_streams_its_output_as_it_comes(built):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from conftest import make_repo
 from deploydata import MIX, usable
+from dlimgmgr_tasks.lib.inflight import INCOMING
 from mixdata import make_build
 
 
@@ -47,7 +48,7 @@ def leftovers(target_home: Path) -> list[str]:
     staging = target_home / ".dlimgmgr" / "staging"
     datasets = target_home / "datasets"
     return sorted([p.name for p in staging.iterdir()] if staging.exists() else []) + sorted(
-        p.name for p in datasets.iterdir() if ".incoming-" in p.name)
+        p.name for p in datasets.iterdir() if INCOMING in p.name)
 
 
 def check_different_mixes(tmp_path: Path, pytorch: dict, known_hosts=None) -> None:

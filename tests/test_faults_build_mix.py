@@ -15,6 +15,7 @@ import pytest
 
 from buildkit import add_tiny_profiles, build, edit_yaml, make_project, snapshot
 from killkit import children, count_files, group_ends_within, sigkill, start_inv, stop_group
+from leftovers import in_flight
 from mixdata import PROFILE, make_build
 from oneline import one_line_error
 from signals import wait_for
@@ -32,7 +33,7 @@ def tiny(repo):
 
 
 def litter(pdir) -> list[str]:
-    return sorted(p.name for p in pdir.iterdir() if p.name.startswith(".build.") and p.name != ".build.lock")
+    return in_flight(pdir)
 
 
 def kill_a_build_mid_pool(repo, pdir, log):

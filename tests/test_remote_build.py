@@ -14,6 +14,7 @@ import pytest
 
 from buildkit import SIZE, add_profiles, build, make_project, snapshot
 from conftest import ROOT, make_repo
+from leftovers import in_flight
 
 VENV_PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PYTHON = VENV_PYTHON if Path(VENV_PYTHON).exists() else sys.executable
@@ -61,7 +62,7 @@ def use_local(repo):
 
 
 def leftovers(*folders: Path) -> list[str]:
-    return sorted(p.name for f in folders if f.exists() for p in f.rglob(".build.*") if p.name != ".build.lock")
+    return in_flight(*folders, deep=True)
 
 
 def sent_counts(stdout: str) -> list[int]:
@@ -102,7 +103,7 @@ def test_the_first_sync_sends_the_framework_and_the_project_but_no_build(remote)
     assert len(first) == 2 and min(first) > 20
     home = remote.path.parent / "dataaug0"
     assert (home / "projects" / "icons" / "project.yaml").is_file()
-    assert (home / "dlimgmgr_tasks" / "lib" / "build" / "hostside.py").is_file()
+    assert (home / "dlimgmgr_tasks" / "lib" / "hostside" / "dataaug.py").is_file()
     assert not (home / "projects" / "icons" / "build").exists()
 
 

@@ -14,6 +14,7 @@ from PIL import Image
 from dlimgmgr_tasks.lib.hosts import connection as connections, streams as transfer
 from dlimgmgr_tasks.lib.errors import UserError
 from dlimgmgr_tasks.lib.hosts.config import HostConfig as Host
+from leftovers import in_flight
 from oneline import one_line_error
 
 
@@ -41,7 +42,7 @@ def host(sshd, i=0, **kw) -> Host:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if ".incoming." in p.name or ".old." in p.name)
+    return in_flight(folder)
 
 
 # ------------------------------------------------------------------ inv dlimgmgr.hosts

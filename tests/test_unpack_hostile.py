@@ -1,4 +1,4 @@
-"""lib/unpack.py (runs alone on the pytorch host) against crafted archives, under this Python and
+"""lib/hostside/unpack.py (runs alone on the pytorch host) against crafted archives, under this Python and
 under one whose tarfile has no "data" filter (as Debian's 3.11.2): every escape is refused
 before anything is written, with one `error:` line and no traceback."""
 from __future__ import annotations
@@ -8,7 +8,6 @@ import io
 import os
 import stat
 import subprocess
-import sys
 import tarfile
 import time
 import zlib
@@ -16,19 +15,22 @@ from pathlib import Path
 
 import pytest
 
+import unpacker
 from tmpfs import tmpfs
 
-UNPACK = Path(__file__).resolve().parent.parent / "dlimgmgr_tasks" / "lib" / "unpack.py"
-# A Python without tarfile's data filter: the script then takes the path older Pythons take.
-NO_FILTER = ("import runpy, sys, tarfile; del tarfile.data_filter; sys.argv = sys.argv[1:]; "
-             "runpy.run_path(sys.argv[0], run_name='__main__')")
+# A Python without tarfile's data filter: the unpacker then takes the path older Pythons take.
+NO_FILTER = "import tarfile; del tarfile.data_filter"
 DEEP = 12   # deeper than any temp folder the tests unpack in: '..' from there reaches '/'
 
 
+@pytest.fixture(scope="module")
+def shipped_unpacker(tmp_path_factory) -> Path:
+    return unpacker.shipped(tmp_path_factory.mktemp("unpacker"))
+
+
 @pytest.fixture(params=["with the data filter", "without the data filter"])
-def python(request) -> list[str]:
-    return [sys.executable, str(UNPACK)] if request.param.startswith("with ") else \
-        [sys.executable, "-c", NO_FILTER, str(UNPACK)]
+def python(request, shipped_unpacker) -> list[str]:
+    return unpacker.command(shipped_unpacker, "" if request.param.startswith("with ") else NO_FILTER)
 
 
 def tar_gz(path: Path, entries) -> str:

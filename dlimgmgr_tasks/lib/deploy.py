@@ -2,9 +2,9 @@
 
 `deploy(ws, name=None)`: the newest mix in dist/ (by manifest mtime) or the named one is uploaded
 to a staging name unique to this run under the pytorch host's target_home; everything after
-that runs ON the host through lib/unpack.py (standard library only, fed to the host's python on
-stdin): `prepare` verifies the sha256 against the manifest, checks every member before anything
-is written and unpacks beside the role's dataset_dir (default target_home/datasets/<name>);
+that runs ON the host through lib/hostside/unpack.py (standard library only, sent once with
+put_file and run with `python -m` there: lib/hostside/ship.py): `prepare` verifies the sha256
+against the manifest, checks every member before anything is written and unpacks beside the role's dataset_dir (default target_home/datasets/<name>);
 `commit` swaps it in with renames, keeping the previous one as <dataset_dir>.prev, and leaves
 the archive as target_home/<name>.tar.gz. Both hold target_home/.dlimgmgr/deploy.lock on the
 host, so orchestrators deploying to one target take turns. Ctrl-C before the commit leaves the
@@ -22,12 +22,10 @@ from pathlib import Path
 
 from .errors import UserError
 from .files import held_interrupt
+from .hostside import ship
+from .inflight import DEPLOY_LOCK as LOCK, DEPLOY_STAGING as STAGING
 
 STATE = ".dlimgmgr/deployed.json"     # under target_home: what was deployed where (for rollback)
-LOCK = ".dlimgmgr/deploy.lock"        # under target_home: one deploy or rollback at a time
-STAGING = ".dlimgmgr/staging"         # under target_home: uploads, one name per run
-UNPACK = Path(__file__).with_name("unpack.py")
-MEMBERS = Path(__file__).with_name("unpack_members.py")
 ROLE = "pytorch"
 KEPT = "the previous dataset was left in place"
 
@@ -82,25 +80,13 @@ def has_test_split(manifest: dict) -> bool:
     return bool(((manifest.get("counts") or {}).get("images") or {}).get("test"))
 
 
-def host_script() -> bytes:
-    """lib/unpack.py and the unpack_members module it imports, as one program for `python -`."""
-    members, main = MEMBERS.read_text(encoding="utf-8"), UNPACK.read_text(encoding="utf-8")
-    return (f"import sys, types\nm = types.ModuleType('unpack_members')\n"
-            f"exec(compile({members!r}, 'unpack_members.py', 'exec'), m.__dict__)\n"
-            f"sys.modules['unpack_members'] = m\n"
-            f"exec(compile({main!r}, 'unpack.py', 'exec'), {{'__name__': '__main__'}})\n").encode()
-
-
-def unpack(host, *args: str) -> str:
-    """Run lib/unpack.py on the host (`python -`, the script on stdin); its one-line result, or a
-    UserError carrying its one-line `error: ...`."""
-    # `; exit $?`: the shell stays the script's parent, so a killed shell leaves the script to
-    # notice its closed stdout and clean up.
-    command = " ".join([host.python, "-", *(host.quote(a) for a in args)]) + "; exit $?"
+def unpack(host, where: str, *args: str) -> str:
+    """Run the unpacker (lib/hostside/unpack.py, sent to `where` by ship.ensure) on the host; its
+    one-line result, or a UserError carrying its one-line `error: ...`."""
     try:
-        return host.run(command, what="unpack", input=host_script()).strip()
+        return host.run(ship.command(host, where, *args), what="unpack").strip()
     except UserError as exc:
-        # unpack.py ends with one `error: ...` line on stderr: that line is the message.
+        # the unpacker ends with one `error: ...` line on stderr: that line is the message.
         _, found, why = str(exc).partition("): error: ")
         if found:
             raise UserError(f"{host.label}: {why}") from None
@@ -124,19 +110,20 @@ def deploy(ws, name: str | None = None) -> str:
         home, token = host.home, secrets.token_hex(8)
         staging = f"{home}/{STAGING}/{name}.{token}.tar.gz"
         target = dataset_dir(host.config, name, has_test_split(manifest))
-        # `--flag=value`: a value can never be read as an option of unpack.py.
+        # `--flag=value`: a value can never be read as an option of the unpacker.
         common = [f"--archive={staging}", f"--sha256={manifest['sha256']}", f"--top={name}",
                   f"--dataset-dir={target}", f"--token={token}", f"--lock={home}/{LOCK}"]
         try:
-            host.run(f"mkdir -p -- {host.quote(f'{home}/{STAGING}')}", what="making the staging folder")
+            where = ship.ensure(host, first=f"mkdir -p -- {host.quote(f'{home}/{STAGING}')}",
+                                what="making the staging folder")
             host.put_file(manifest["archive_path"], staging)
-            unpack(host, "prepare", *common, "--staging")
+            unpack(host, where, "prepare", *common, "--staging")
         except KeyboardInterrupt:
             raise KeyboardInterrupt(interrupted_message("prepare")) from None
         got: list = []
         try:
             with held_interrupt() as got:   # the commit is renames only: moments
-                line = unpack(host, "commit", *common, f"--keep={home}/{name}.tar.gz", f"--state={home}/{STATE}")
+                line = unpack(host, where, "commit", *common, f"--keep={home}/{name}.tar.gz", f"--state={home}/{STATE}")
         except UserError as exc:
             if got:   # the host's own line says what was left (a commit that failed swapped nothing)
                 raise KeyboardInterrupt(f"interrupted (Ctrl-C): {exc}") from None
@@ -152,7 +139,7 @@ def rollback(ws) -> str:
         args = ["rollback", f"--state={host.home}/{STATE}", f"--lock={host.home}/{LOCK}"]
         if host.config.dataset_dir and host.config.layout == "plain":  # vocdevkit: the state knows VOC2007/2012
             args.append(f"--dataset-dir={host.config.dataset_dir}")
-        return unpack(host, *args)
+        return unpack(host, ship.ensure(host), *args)
 
 
 def train(ws) -> None:
@@ -166,7 +153,8 @@ def train(ws) -> None:
                             f"e.g. train_command: cd ~/pytorch_ssd && ./run_learn.sh")
         env = {}
         try:
-            env["DLIMGMGR_DATASET_DIR"] = json.loads(unpack(host, "where", f"--state={host.home}/{STATE}"))
+            env["DLIMGMGR_DATASET_DIR"] = json.loads(unpack(host, ship.ensure(host), "where",
+                                                            f"--state={host.home}/{STATE}"))
         except (UserError, ValueError):
             pass
         code = host.stream(command, env=env)

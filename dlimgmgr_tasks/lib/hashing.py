@@ -1,6 +1,6 @@
 """sha256 of bytes and of files: the content identity every record, sync and check in dlimgmgr uses.
 
-(lib/unpack.py keeps its own copy: it runs alone on the pytorch host, standard library only.)
+(lib/hostside/unpack_members.py keeps its own copy: it runs alone on the pytorch host, standard library only.)
 """
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from .hosts.config import HostConfig
 
 OK, FAIL, SKIP = "ok", "FAIL", "-"
 COLUMNS = ("reachable", "key", "auth", "home", "python")
-# dataaug runs the framework (3.11+); pytorch runs only the standard-library unpack.py; imglabeling no Python.
+# dataaug runs the framework (3.11+); pytorch runs only the standard-library unpacker (lib/hostside); imglabeling no Python.
 MIN_PYTHON = {"dataaug": (3, 11), "pytorch": (3, 8)}
 PY_CHECK = "import sys; assert sys.version_info >= {0}, sys.version; print(sys.version.split()[0])"
 

@@ -32,7 +32,7 @@ def compose(ws, name: str) -> list[str]:
 
 
 def build(ws, names, force: bool) -> list[str]:
-    from .build.plan import fingerprint, stored
+    from .dataaug.plan import fingerprint, stored
 
     lines = []
     for project in ws.projects(ws.default_projects(names)):

@@ -45,7 +45,11 @@ class Host(Protocol):
 
     def quote(self, path: str) -> str: ...    # a shell word for a path there
 
-    def local_path(self, path: str) -> Path | None: ...   # the path as this process opens it; None over SSH
+    # Whether what the host writes is on this machine's disk: a folder it made is taken with a
+    # rename, not sent, so nobody needs the sha256 of its files (False over SSH).
+    on_this_disk: bool
+
+    def same_tree(self, root: Path) -> bool: ...   # target_home is the folder root itself, here
 
     def check_access(self) -> tuple[dict[str, str], str]: ...   # reachable/key/auth, first problem
 

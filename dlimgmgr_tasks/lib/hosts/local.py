@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .. import inflight
 from ..errors import UserError
 from . import parse_sha256s, sha256s_script
 from .config import HostConfig
@@ -63,8 +64,13 @@ class LocalHost:
     def quote(self, path: str) -> str:
         return shlex.quote(os.path.expanduser(str(path)))
 
-    def local_path(self, path: str) -> Path:
-        return Path(os.path.expanduser(str(path)))
+    on_this_disk = True
+
+    def same_tree(self, root: Path) -> bool:
+        try:
+            return os.path.samefile(os.path.expanduser(self.home), root)
+        except OSError:
+            return False
 
     def check_access(self) -> tuple[dict[str, str], str]:
         """Reaching this machine takes no network, no host key and no login."""
@@ -102,7 +108,7 @@ class LocalHost:
 
     def put_file(self, local, dest: str) -> None:
         dest = os.path.expanduser(str(dest))
-        tmp = f"{os.path.dirname(dest)}/.{os.path.basename(dest)}.part-{os.getpid()}"
+        tmp = f"{os.path.dirname(dest)}/{inflight.part(os.path.basename(dest), os.getpid())}"
         try:
             shutil.copyfile(local, tmp)
             os.replace(tmp, dest)

@@ -74,8 +74,10 @@ class SshHost:
     def quote(self, path: str) -> str:
         return qpath(path)
 
-    def local_path(self, path: str) -> None:
-        return None  # its files are on the other side of the link
+    on_this_disk = False   # its files are on the other side of the link
+
+    def same_tree(self, root: Path) -> bool:
+        return False
 
     def check_access(self) -> tuple[dict[str, str], str]:
         """The SSH part of `inv dlimgmgr.hosts`: reach the host, compare the key it offers with

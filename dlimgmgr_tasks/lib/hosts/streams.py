@@ -30,9 +30,9 @@ from pathlib import Path
 from .channel import CHUNK, check_alive, drain, exec_remote, guarded, open_channel, send, stop
 from .connection import label
 from ..errors import UserError
+from ..inflight import INCOMING, PART, REPLACED
 
 TAR = "tar"
-INCOMING = ".incoming."
 
 
 def qpath(path: str) -> str:
@@ -136,7 +136,7 @@ def _commit_local(tmp: Path, dest: Path, replace: bool) -> None:
     if replace:
         old = None
         if dest.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old.", dir=dest.parent))
+            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}{REPLACED}", dir=dest.parent))
             os.replace(dest, old / "d")
         os.replace(tmp, dest)
         if old is not None:
@@ -188,7 +188,7 @@ def _finish_tar(proc: subprocess.Popen, errfile, what: str) -> None:
 def _remote_commit(conn, tmp: str, dest: str, replace: bool) -> None:
     d = qpath(dest)
     if replace:
-        script = (f'set -e; t={shlex.quote(tmp)}; d={d}; o="$d.old.$$"; '
+        script = (f'set -e; t={shlex.quote(tmp)}; d={d}; o="$d{REPLACED}$$"; '
                   'if [ -e "$d" ]; then mv -- "$d" "$o"; fi; mv -- "$t" "$d"; rm -rf -- "$o"')
     else:
         # A new destination is one rename; into an existing one, one batched `mv -t` (rename(2)
@@ -339,7 +339,7 @@ def put_file(conn, local, dest: str, progress=None) -> None:
     """One file to `dest` there, as one stream into a temp name beside it, its size checked, then
     renamed: never half a file, never SFTP (whose close could wait forever after a Ctrl-C)."""
     size = os.path.getsize(local)
-    script = (f'set -e; d={qpath(dest)}; t="$(dirname -- "$d")/.$(basename -- "$d").part-$$"; '
+    script = (f'set -e; d={qpath(dest)}; t="$(dirname -- "$d")/.$(basename -- "$d"){PART}-$$"; '
               'trap \'rm -f -- "$t"\' EXIT HUP INT TERM PIPE; cat > "$t"; n=$(wc -c < "$t"); '
               f'if [ "$n" -ne {size} ]; then echo "received $n of {size} bytes" >&2; exit 3; fi; mv -f -- "$t" "$d"')
     with guarded(conn, f"sending {local} to {dest}"), open(local, "rb") as f:

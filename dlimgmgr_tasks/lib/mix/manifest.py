@@ -12,7 +12,7 @@ from ..files import atomic_write
 from ..hashing import sha256_file
 from .items import Item
 
-BUILD_FINGERPRINT = ".fingerprint.json"   # written by lib/build: the hash of everything a build used
+BUILD_FINGERPRINT = ".fingerprint.json"   # written by lib/dataaug: the hash of everything a build used
 
 
 def recipe_hashes(project) -> dict:

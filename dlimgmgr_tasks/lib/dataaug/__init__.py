@@ -9,7 +9,6 @@ One engine, whatever hosts do the work: a build on this machine is the one-host 
   staging.py   staging folder, lock, recover, numbering + XML, fingerprint file, swap
   sync.py      make a host's target_home hold exactly our inputs
   shares.py    split the items over the hosts, run, fetch, verify, fail over
-  hostside.py  the CLI every dataaug host runs (`python -m dlimgmgr_tasks.lib.build.hostside`)
   engine.py    one project's build, and build_projects
   verbs.py     compose on a dataaug host, prepare a dataaug host
   progress.py  the progress bar or lines
@@ -20,7 +19,7 @@ One engine, whatever hosts do the work: a build on this machine is the one-host 
 
 Importing this package stays light: heavy libraries load only when a project is really built,
 and the names below load on first use, so a host's CLI and workers (which need sampler, pool,
-hostside only) never import the engine.
+lib.hostside.dataaug only) never import the engine; the host-side CLI lives in lib/hostside/.
 """
 import importlib
 import os

@@ -1,15 +1,15 @@
 """The host-side CLI every dataaug host runs, this machine's `local` host included.
 
-    python -m dlimgmgr_tasks.lib.build.hostside items NAME WxH OUT_DIR --jobs N --tag T --expect V
+    python -m dlimgmgr_tasks.lib.hostside.dataaug items NAME WxH OUT_DIR --jobs N --tag T --expect V
         augments the items read from stdin (`CI:K0-K1 ...`) into OUT_DIR: temp-named JPEGs and
         their XML plus .records-T.jsonl (one JSON line per JPEG, in item order: its key, where
         the XML's number goes, the sha256 of both files unless --no-digests; written as the
         images are made);
         refuses when its library versions differ from V (they decide the bytes); SIGTERM or
         Ctrl-C stops the workers and removes OUT_DIR.
-    python -m dlimgmgr_tasks.lib.build.hostside compose NAME WxH
+    python -m dlimgmgr_tasks.lib.hostside.dataaug compose NAME WxH
         composes the project's carriers here; prints what changed as one JSON line.
-    python -m dlimgmgr_tasks.lib.build.hostside versions
+    python -m dlimgmgr_tasks.lib.hostside.dataaug versions
         prints the library versions that decide the build's bytes.
 
 It runs in the host's target_home (the workspace root there); hostcall.command(host, ...) is how
@@ -26,11 +26,14 @@ import sys
 import time
 from pathlib import Path
 
+from .. import dataaug as _engine  # noqa: F401  (importing it turns off albumentations' update check)
+from .. import inflight
 from ..errors import UserError
 from ..files import atomic_write
 from ..hashing import sha256_file
 from ..orphans import die_with_parent
-from .hostcall import MODULE, RECORDS
+from . import cli
+from .hostcall import MODULE
 
 VERSIONS_DIFFER = 2
 PROGRESS_EVERY = 0.25   # seconds between writes of the progress file (the orchestrator polls every 0.5 s or more)
@@ -41,8 +44,8 @@ def _stop(*_):
 
 
 def _items(args) -> int:
-    from .plan import count_items, iter_items, lib_versions
-    from .pool import outputs, sample
+    from ..dataaug.plan import count_items, iter_items, lib_versions
+    from ..dataaug.pool import outputs, sample
     mine = lib_versions()
     if args.expect and args.expect != mine:
         print(f"error: this host has {mine}, the orchestrator {args.expect}; outputs would differ: "
@@ -62,8 +65,8 @@ def _items(args) -> int:
         if args.progress and time.monotonic() - written[0] >= PROGRESS_EVERY:
             atomic_write(Path(args.progress), str(made[0]).encode())
             written[0] = time.monotonic()
-    records_path = out / RECORDS.format(args.tag)
-    part = records_path.with_name(records_path.name + ".part")
+    records_path = out / inflight.RECORDS.format(args.tag)
+    part = records_path.with_name(records_path.name + inflight.PART)
     try:
         images = 0
         with open(part, "w", encoding="utf-8") as fh:
@@ -94,9 +97,14 @@ def _compose(args) -> int:
     return 0
 
 
+def _versions(args) -> int:
+    from ..dataaug.plan import lib_versions
+    print(lib_versions())
+    return 0
+
+
 def _parser():
-    import argparse
-    parser = argparse.ArgumentParser(prog=f"python -m {MODULE}")
+    parser = cli.Parser(prog=f"python -m {MODULE}")
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("items", help="augment a share of a project's items (stdin) into OUT_DIR")
     p.add_argument("name")
@@ -117,25 +125,8 @@ def _parser():
 
 
 def main(argv=None) -> int:
-    args = _parser().parse_args(argv)
-    try:
-        if args.cmd == "items":
-            return _items(args)
-        if args.cmd == "compose":
-            return _compose(args)
-        from .plan import lib_versions
-        print(lib_versions())
-        return 0
-    except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:  # a full disk here: one line naming the path, for the orchestrator's message
-        where = exc.filename or Path(getattr(args, "out_dir", ".")).resolve()
-        print(f"error: {where}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
+    return cli.main(_parser(), {"items": _items, "compose": _compose, "versions": _versions}, argv,
+                    expected=(UserError,), where=lambda args: Path(getattr(args, "out_dir", ".")).resolve())
 
 
 _EXIT_CODE = [1]   # what the process ends with when main() raised instead of returning

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..hashing import sha256_file
-from .staging import SHARE_PREFIX
+from ..inflight import BUILD_GLOB, INCOMING, SHARE
 
 FRAMEWORK = "dlimgmgr_tasks"
 COMMON = "projects/common"
 # Never synced: caches, compiled files, and generated or in-flight folders.
-SKIP = ("__pycache__", "*.pyc", ".ipynb_checkpoints", ".pytest_cache", ".build.*", "*.incoming.*")
+SKIP = ("__pycache__", "*.pyc", ".ipynb_checkpoints", ".pytest_cache", BUILD_GLOB, f"*{INCOMING}*")
 PROJECT_SKIP = SKIP + ("build",)
 RM_BATCH = 200
 STALE_MINUTES = 120  # a share folder this old on a host was left by a run that could not clean up
@@ -61,7 +61,7 @@ def manifest(ws, names) -> dict[str, str]:
 def _listing_command(host, names) -> str:
     from ..hosts import sha256s_script
     home = host.home.rstrip("/")
-    parts = [f"find {host.quote(f'{home}/projects/{n}')} -maxdepth 1 -name '{SHARE_PREFIX}*' "
+    parts = [f"find {host.quote(f'{home}/projects/{n}')} -maxdepth 1 -name '{SHARE}*' "
              f"-mmin +{STALE_MINUTES} -exec rm -rf {{}} + 2>/dev/null; " for n in names]
     for top, skip in scope(names):
         word = host.quote(f"{home}/{top}")
@@ -80,18 +80,9 @@ def listing(host, names) -> dict[str, str]:
     return theirs
 
 
-def same_tree(host, root: Path) -> bool:
-    """Whether the host's target_home is the workspace root itself (the same folder on this machine)."""
-    here = host.local_path(host.home)
-    try:
-        return here is not None and os.path.samefile(here, root)
-    except OSError:
-        return False
-
-
 def sync(host, ws, names, mine: dict[str, str] | None = None) -> SyncStat:
     """Make the host's target_home hold exactly our scope; `mine`: our manifest, if already made."""
-    if same_tree(host, ws.root):
+    if host.same_tree(ws.root):
         return SyncStat()   # its stale share folders are the build's own (staging.recover removes them)
     mine = manifest(ws, names) if mine is None else mine
     theirs = listing(host, names)

@@ -1,6 +1,6 @@
 """The other dataaug verbs, each on one Host: compose a project's carriers there, prepare a host.
 
-Both sync the host's target_home first (sync.py) and call the host-side CLI (hostside.py), the
+Both sync the host's target_home first (sync.py) and call the host-side CLI (lib/hostside/dataaug.py), the
 same way for this machine's `local` host as for an SSH host.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import json
 
 from ..errors import UserError
 from ..hashing import sha256_file
-from . import hostcall
+from ..hostside import hostcall
 from .plan import lib_versions
 from .sync import sync
 

@@ -15,29 +15,25 @@ import shutil
 from pathlib import Path
 
 from .. import files
+from ..inflight import BUILD_LOCK, OLD, STAGING, incoming
 from .plan import FINGERPRINT
 
-STAGING_PREFIX = ".build.tmp-"          # the orchestrator's staging folder
-SHARE_PREFIX = ".build.tmp-share-"      # a host's share folder (in that host's target_home)
-OLD_PREFIX = ".build.old-"
-LOCK = ".build.lock"
-INCOMING = ".incoming."                 # lib.hosts.streams' temp folders beside a destination
 # The names a sampler gives an output before numbering (temp_name), and nothing else.
 TEMP_NAME = re.compile(r"i\d{5,}_\d{6,}_\d{6,}\.(jpg|xml)")
 
 
 def lock(project):
     """One build of a project at a time (a second is refused at once)."""
-    return files.locked(project.dir / LOCK, f"build of {project.name!r}")
+    return files.locked(project.dir / BUILD_LOCK, f"build of {project.name!r}")
 
 
 def recover(project) -> None:
     """Undo what an interrupted earlier run left: staging and share folders, a half-done swap."""
-    olds = sorted(project.dir.glob(OLD_PREFIX + "*"))
+    olds = sorted(project.dir.glob(OLD + "*"))
     if not project.build_dir.exists() and olds:
         os.rename(olds[-1], project.build_dir)  # died between the swap's two renames
         olds = olds[:-1]
-    litter = [*project.dir.glob(STAGING_PREFIX + "*"), *project.dir.glob(f".{STAGING_PREFIX}*{INCOMING}*")]
+    litter = [*project.dir.glob(STAGING + "*"), *project.dir.glob(incoming(STAGING + "*") + "*")]
     for path in [*litter, *olds]:
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
@@ -46,7 +42,7 @@ def recover(project) -> None:
 
 
 def create(project) -> Path:
-    staging = project.dir / f"{STAGING_PREFIX}{os.getpid()}"
+    staging = project.dir / f"{STAGING}{os.getpid()}"
     staging.mkdir()
     return staging
 
@@ -132,7 +128,7 @@ def write_fingerprint(staging: Path, digest: str, images: int, size, checked: di
 
 def swap(project, staging: Path) -> None:
     """Put the finished staging folder in build/'s place; the old build goes."""
-    old = project.dir / f"{OLD_PREFIX}{os.getpid()}"
+    old = project.dir / f"{OLD}{os.getpid()}"
     with files.no_interrupt():
         if project.build_dir.exists():
             os.rename(project.build_dir, old)

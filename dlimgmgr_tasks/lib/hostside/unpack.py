@@ -1,12 +1,12 @@
 """Runs ON the pytorch host: verify a mixed dataset archive, unpack it, swap it in atomically.
 
-Standard library only, no imports from this package: the orchestrator sends this file and
-unpack_members.py (the archive checks) to the host's Python as one program on stdin
-(lib.deploy.host_script); run as a file it imports unpack_members from beside it.
+Standard library only, and of this package only cli, unpack_members (the archive checks) and
+lib.inflight: the orchestrator sends them to the host with Host.put_file (hostside/ship.py) and
+runs `python -m dlimgmgr_tasks.lib.hostside.unpack COMMAND ...` in the folder it sent them to.
 
     prepare --archive A --sha256 HEX --top NAME --dataset-dir D --token T [--lock L] [--staging]
         the archive's sha256 must equal the manifest's; every member is checked before anything
-        is written (unpack_members); it is unpacked into D's parent as .BASE.incoming-T. With
+        is written (unpack_members); it is unpacked into D's parent as .BASE.incoming.T. With
         --staging, A is a copy unique to this run: removed when this fails (and those in its
         folder that no prepare holds and nobody wrote for a minute are a killed run's: removed). Nothing is swapped:
         an interrupted prepare always leaves the previous dataset in place.
@@ -30,7 +30,6 @@ are removed by the next one. Exit 0 on success (one line on stdout); 1 with one 
 """
 from __future__ import annotations
 
-import argparse
 import fcntl
 import json
 import os
@@ -42,11 +41,11 @@ import tarfile
 import time
 from contextlib import ExitStack, contextmanager
 
-if "unpack_members" not in sys.modules:   # run as a file (not fed by lib.deploy): it lies beside us
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from unpack_members import INCOMING, UnpackError, check_archive, check_name, sha256_file  # noqa: E402
+from ..inflight import INCOMING, READY
+from . import cli
+from .unpack_members import UnpackError, check_archive, check_name, sha256_file
 
-READY = ".ready"            # in a prepared folder: its prepare finished
+COMMANDS = ("prepare", "commit", "install", "rollback", "where")
 STALE_STAGING = 60          # seconds after which an unclaimed staging archive is a killed run's
 BEAT_EVERY = 0.2
 
@@ -203,7 +202,7 @@ def _extract(archive: str, members: list, tmp: str, beat) -> None:
 
 def prepare(archive: str, sha256: str, top: str, dataset_dir: str, token: str, lock: str | None = None,
             staging: bool = False, beat=None) -> str:
-    """Verify and unpack beside D as .BASE.incoming-TOKEN; swap nothing. A `staging` archive (a
+    """Verify and unpack beside D as .BASE.incoming.TOKEN; swap nothing. A `staging` archive (a
     copy unique to this run) is removed when this fails or is stopped."""
     top, archive, beat = check_name(top), os.path.expanduser(archive), beat or Beat()
     dataset_dir = dataset_folder(dataset_dir)
@@ -325,15 +324,10 @@ def rollback(dataset_dir: str | None = None, state: str | None = None, lock: str
     return f"rolled back {dataset_dir} to the previous dataset; the one it replaced is now {prev}"
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):   # one line, exit 1, as every other refusal (not usage + exit 2)
-        print(f"error: unpack: {message} (pass values that start with '-' as --top=VALUE)", file=sys.stderr)
-        sys.exit(1)
-
-
-def _parser() -> argparse.ArgumentParser:
-    ap = _Parser(prog="unpack", description="verify, unpack and swap in a mixed dataset")
-    sub = ap.add_subparsers(dest="command", required=True)
+def _parser() -> cli.Parser:
+    ap = cli.Parser(prog="unpack", description="verify, unpack and swap in a mixed dataset",
+                    hint=" (pass values that start with '-' as --top=VALUE)")
+    sub = ap.add_subparsers(dest="cmd", required=True)
     for command in ("prepare", "commit", "install"):
         p = sub.add_parser(command)
         for flag in ("--archive", "--sha256", "--top", "--dataset-dir"):
@@ -355,42 +349,34 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args) -> str:
-    what = (args.archive, args.sha256, args.top, args.dataset_dir) if args.command in ("prepare", "commit",
-                                                                                      "install") else ()
-    if args.command == "prepare":
+    what = (args.archive, args.sha256, args.top, args.dataset_dir) if args.cmd in ("prepare", "commit",
+                                                                                  "install") else ()
+    if args.cmd == "prepare":
         return prepare(*what, args.token, args.lock, args.staging)
-    if args.command == "commit":
+    if args.cmd == "commit":
         return commit(*what, args.token, args.lock, args.keep, args.state)
-    if args.command == "install":
+    if args.cmd == "install":
         token = args.token or str(os.getpid())
         prepare(*what, token, args.lock, beat=lambda: None)  # its stdout is the one line
         return commit(*what, token, args.lock, args.keep, args.state)
-    if args.command == "rollback":
+    if args.cmd == "rollback":
         return rollback(args.dataset_dir, args.state, args.lock)
     return json.dumps(_dataset_dir_from_state(args.state))
 
 
+def _print(run):
+    def handler(args) -> int:
+        print(run(args))
+        return 0
+    return handler
+
+
 def main(argv=None) -> int:
-    args = _parser().parse_args(argv)
-    try:
-        print(_run(args))
-    except Cancelled:
-        return 130
-    except UnpackError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        where = exc.filename or getattr(args, "dataset_dir", None) or args.state or "the dataset folder"
-        print(f"error: {where}: {exc.strerror or exc}; check the folder's permissions and free space",
-              file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:   # only before a commit: a commit ignores Ctrl-C
-        print("error: interrupted before the swap; the previous dataset was left in place", file=sys.stderr)
-        return 130
-    except Exception as exc:   # never a traceback on the host: one line, exit 1
-        print(f"error: unpack failed unexpectedly ({type(exc).__name__}: {exc})", file=sys.stderr)
-        return 1
-    return 0
+    return cli.main(_parser(), {c: _print(_run) for c in COMMANDS}, argv, expected=(UnpackError,), quiet=(Cancelled,),
+                    where=lambda a: getattr(a, "dataset_dir", None) or getattr(a, "state", None) or "the dataset folder",
+                    advice="; check the folder's permissions and free space",
+                    interrupted="interrupted before the swap; the previous dataset was left in place",
+                    unexpected="unpack")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ FINGERPRINT = ".fingerprint.json"
 # Libraries whose versions change output bytes.
 LIBRARIES = ("albumentations", "albucore", "opencv-python-headless", "numpy")
 # Framework files whose code decides output bytes (relative to dlimgmgr_tasks/lib).
-FRAMEWORK_FILES = ("augment.py", "voc.py", "build/plan.py", "build/sampler.py", "build/staging.py")
+FRAMEWORK_FILES = ("augment.py", "voc.py", "dataaug/plan.py", "dataaug/sampler.py", "dataaug/staging.py")
 # The code of the masters' check (relative to dlimgmgr_tasks/lib): its verdict is stored with the build.
 CHECK_FILES = ("checks.py", "images.py", "pairs.py", "projects.py", "voc.py")
 _LIB = Path(__file__).resolve().parent.parent

@@ -1,12 +1,11 @@
-"""How the orchestrator calls the host-side CLI (hostside.py) on a Host: the command line and the
-names of what it leaves in its output folder. Kept apart so importing the engine does not import
-the CLI module that `python -m` runs."""
+"""How the orchestrator calls the dataaug host-side CLI (hostside/dataaug.py) on a Host: the
+command line. Kept apart so importing the engine does not import the CLI module that `python -m`
+runs. What the CLI leaves in its output folder is named in lib.inflight (RECORDS)."""
 from __future__ import annotations
 
 import shlex
 
-MODULE = "dlimgmgr_tasks.lib.build.hostside"
-RECORDS = ".records-{}.jsonl"   # in a share's folder: one JSON line per JPEG, with its sha256
+MODULE = "dlimgmgr_tasks.lib.hostside.dataaug"
 
 
 def command(host, *words: str, before: str = "") -> str:

@@ -1,4 +1,4 @@
-"""The archive checks of lib/unpack.py (standard library only, runs on the pytorch host with it):
+"""The archive checks of hostside/unpack.py (standard library only, runs on the pytorch host with it):
 every member of a mixed dataset archive checked before anything is written, on any Python.
 
 A regular file or folder under the single top folder NAME/ (a plain name), or a link that stays
@@ -16,7 +16,6 @@ import tarfile
 import zlib
 
 CHUNK = 1 << 20
-INCOMING = ".incoming-"
 
 
 class UnpackError(Exception):
@@ -28,7 +27,7 @@ def _no_beat() -> None:
 
 
 def sha256_file(path: str, beat=_no_beat) -> str:
-    """The file's sha256; `beat()` is called between chunks (lib/unpack.py's liveness check)."""
+    """The file's sha256; `beat()` is called between chunks (unpack.py's liveness check)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(CHUNK), b""):

@@ -19,14 +19,15 @@ import os
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..errors import UserError
 from ..hashing import sha256_file
-from . import hostcall
+from .. import inflight
+from ..hostside import hostcall
 from .plan import Items, lib_versions
 from .pool import chunks
-from .staging import SHARE_PREFIX, TEMP_NAME, read_records
+from .staging import TEMP_NAME, read_records
 from .sync import SyncStat, sync
 
 CANCEL_WAIT = 100  # tenths of a second a cancelled share may take to stop
@@ -70,19 +71,13 @@ def fetch(host, remote_dir: str, staging, tag: str):
     it lists); the records' names are relative to the records file's folder."""
     folder = staging / remote_dir.rstrip("/").rsplit("/", 1)[-1]
     host.pull_tree(remote_dir, folder, move=True, replace=True)   # the share folder goes afterwards anyway
-    records_path = folder / hostcall.RECORDS.format(tag)
+    records_path = folder / inflight.RECORDS.format(tag)
     if not records_path.is_file():
         raise UserError(f"{host.label}: the build sent no records file; run it again")
     try:
-        return records_path, _verify(host, folder, read_records(records_path), sent=_sent(host, remote_dir))
+        return records_path, _verify(host, folder, read_records(records_path), sent=not host.on_this_disk)
     except (ValueError, KeyError, TypeError):
         raise UserError(f"{host.label}: the build sent a damaged records file; run it again") from None
-
-
-def _sent(host, path: str) -> bool:
-    """Whether a share at path on host reaches staging over a link (its records then carry the
-    sha256 of each file; a share on this disk is renamed, nobody would read them)."""
-    return host.local_path(path) is None
 
 
 def _verify(host, folder, records, sent: bool = True) -> int:
@@ -138,9 +133,9 @@ class Shares:
         share.cores = self.jobs or share.host.cores()
 
     def _distribute(self) -> list:
-        from .sync import manifest, same_tree
+        from .sync import manifest
         # Only a host with a target_home of its own compares our files with its copy.
-        synced = [s for s in self.shares if not same_tree(s.host, self.ws.root)]
+        synced = [s for s in self.shares if not s.host.same_tree(self.ws.root)]
         self._manifest = manifest(self.ws, [self.project.name]) if synced else {}
         alive = []
         for share, res in zip(self.shares, self._parallel(self._prepare, self.shares)):
@@ -171,14 +166,14 @@ class Shares:
     def _share(self, share: HostShare, items: Items):
         start = time.monotonic()
         host, tag = share.host, f"{share.host.config.index}-{secrets.token_hex(4)}"
-        rel = f"projects/{self.project.name}/{SHARE_PREFIX}{tag}"
+        rel = f"projects/{self.project.name}/{inflight.SHARE}{tag}"
         home = host.home.rstrip("/")
         run = _Running(share, rel, len(items) * self.plan.per_item)
         self.running[tag] = run
         cmd = hostcall.command(
             host, "items", self.project.name, f"{self.size[0]}x{self.size[1]}", rel, "--jobs", str(share.cores),
             "--per-item", str(self.plan.per_item), "--tag", tag, "--expect", lib_versions(),
-            "--progress", f"{rel}.progress", *([] if _sent(host, f"{home}/{rel}") else ["--no-digests"]),
+            "--progress", f"{rel}.progress", *(["--no-digests"] if host.on_this_disk else []),
             before=f"mkdir -p {host.quote(rel)} && echo $$ > {host.quote(rel + '.pid')} && ")
         try:
             host.run(cmd, what="the build", input=items.encode().encode())

@@ -38,7 +38,7 @@ def mp_context():
     import multiprocessing
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["dlimgmgr_tasks.lib.build.sampler", "albumentations", "cv2"])
+        ctx.set_forkserver_preload(["dlimgmgr_tasks.lib.dataaug.sampler", "albumentations", "cv2"])
         return ctx
     return multiprocessing.get_context("spawn")
 
