@@ -11,8 +11,9 @@ from . import settings
 @settings.task(iterable=["source"], help={
     "name": "project name: lowercase letters, digits, '_' and '-'",
     "source": "a source image (jpg/png) to copy into master/sources/; repeat for several",
+    "class": "the class the sources show (default: their file stems; a generic stem such as image is refused)",
 })
-def new(c, name, source=None):
+def new(c, name, source=None, class_=None):
     """Scaffold projects/NAME (project.yaml, master/sources/, augment.py, README, notebooks/).
 
     Classes default to the sources' file stems, or to NAME when no source is given.
@@ -23,7 +24,7 @@ def new(c, name, source=None):
         from .lib import plans
         return settings.show_plan(plans.new(settings.workspace(c), name, source or []))
     ws = settings.workspace(c)
-    path = scaffold.create(ws, name, sources=source or [])
+    path = scaffold.create(ws, name, sources=source or [], source_class=class_)
     print(f"created {path.relative_to(ws.root)}")
 
 
@@ -31,8 +32,9 @@ def new(c, name, source=None):
     "folder": "folder holding the harvested images (jpg/png)",
     "project": "existing project that gets the new images",
     "each": "make one new project per new image instead (name from the file stem)",
+    "class": "the class the images show: files named after it, and --each projects get it as class",
 })
-def import_(c, folder, project=None, each=False):
+def import_(c, folder, project=None, each=False, class_=None):
     """Add new harvested source images, skipping those already known by content (sha256).
 
     Exit 1 if an image was refused (unreadable); the others are still added.
@@ -42,14 +44,14 @@ def import_(c, folder, project=None, each=False):
     if settings.is_dry(c):
         from .lib import plans
         return settings.show_plan(plans.import_(settings.workspace(c), folder, project, each))
-    outcomes = harvest.import_dir(settings.workspace(c), folder, project=project, each=each)
+    outcomes = harvest.import_dir(settings.workspace(c), folder, project=project, each=each, source_class=class_)
     for outcome in outcomes:
         print(outcome.line())
     counts = {s: sum(o.status == s for o in outcomes) for s in (harvest.ADDED, harvest.SKIPPED, harvest.REFUSED)}
     print(", ".join(f"{n} {s}" for s, n in counts.items()))
     if counts[harvest.REFUSED]:
         raise Exit(f"error: {counts[harvest.REFUSED]} image(s) refused (see 'refused' above); "
-                   f"replace them with readable jpg/png files and import again", code=1)
+                   f"fix what each 'refused' line says (an unreadable file: replace it with a jpg/png) and import again", code=1)
 
 
 @settings.task(iterable=["project"], help={"project": "project to check; repeat for several (default: all)"})
