@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import legacy as legacy_lib
 from . import profiles
-from .plan import NEW, UNCHANGED, Options, make_plan
+from .plan import UNCHANGED, Options, make_plan
 
 __all__ = ["Options", "Report", "migrate"]
 
