@@ -105,7 +105,7 @@ def plan_project(ws, legacy: LegacyRepo, members: list[LegacyProject], options: 
     base = members[0]
     name = new_name(base.name, options)
     mapped = {m.name: keras.read_daug(m.daug, f"{m.shown}/data_augmentation/daug.py") for m in members}
-    notes = [p for m in members for p in m.problems]
+    notes = [p for m in members for p in m.problems] + [n for m in mapped.values() for n in m.notes]
     classes = list(dict.fromkeys(c for m in members for c in (m.classes or [])))
     if not classes:
         classes = [scaffold.sanitise_class(base.name.removeprefix("ru_")) or name]
