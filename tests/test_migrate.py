@@ -190,3 +190,37 @@ def test_legacy_carrier_image_is_untouched(repo, legacy):
     assert copied.read_bytes() == (legacy / "projects/close/master/image_extended.jpg").read_bytes()
     with Image.open(copied) as im:
         assert im.size == (400, 400)
+
+
+def test_interrupted_migration_leaves_no_half_project(repo, legacy, monkeypatch):
+    """Ctrl-C while a project is made: the finished ones stay whole, the one under way is not there,
+    no temp is left, and the next run makes the rest."""
+    from dlimgmgr_tasks.lib import migrate
+    from dlimgmgr_tasks.lib.compose import verb
+
+    only_mine(repo)
+    real, calls = verb.compose, []
+
+    def interrupted(project, size):
+        calls.append(project.name)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(project, size)
+
+    monkeypatch.setattr(verb, "compose", interrupted)
+    ws = Workspace.at(repo.path)
+    with pytest.raises(KeyboardInterrupt):
+        migrate.migrate(ws, legacy, migrate.Options(carriers=1, count=1))
+    assert sorted(p.name for p in (repo.path / "projects").iterdir()) == ["adbutton", "common"]
+    monkeypatch.setattr(verb, "compose", real)
+    report = migrate.migrate(ws, legacy, migrate.Options(carriers=1, count=1))
+    assert (report.made, report.unchanged) == (3, 1)
+    assert not [p for p in (repo.path / "projects").iterdir() if p.name.startswith(".")]
+
+
+def test_an_unreadable_notebook_is_kept_as_it_is():
+    from dlimgmgr_tasks.lib.migrate import notebooks
+
+    assert notebooks.strip(b"{not json") is None
+    stripped = notebooks.strip(notebook_with_outputs()[0])
+    assert b"image/png" not in stripped and json.loads(stripped)["cells"][1]["outputs"] == []
