@@ -224,3 +224,17 @@ def test_an_unreadable_notebook_is_kept_as_it_is():
     assert notebooks.strip(b"{not json") is None
     stripped = notebooks.strip(notebook_with_outputs()[0])
     assert b"image/png" not in stripped and json.loads(stripped)["cells"][1]["outputs"] == []
+
+
+def test_a_killed_runs_temp_is_removed_and_bad_names_ask_for_rename(repo, legacy):
+    only_mine(repo)
+    stale = repo.path / "projects" / ".migrate-close-abc123"
+    (stale / "master").mkdir(parents=True)
+    shutil.copytree(legacy / "projects" / "closegb", legacy / "projects" / "Close GB")
+    proc = repo.inv("dlimgmgr.migrate", str(legacy), check=False)
+    assert len(proc.stderr.strip().splitlines()) == 1 and "'Close GB'" in proc.stderr
+    assert "--rename Close GB=NEW" in proc.stderr
+    assert not stale.exists()   # removed under the lock before anything else
+    assert [p.name for p in (repo.path / "projects").iterdir()] == ["common"]
+    repo.inv("dlimgmgr.migrate", str(legacy), "--rename", "Close GB=closegb2", "--carriers", "1", check=True)
+    assert projects.load(Workspace.at(repo.path), "closegb2").classes == ["closegb"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import files
 from . import legacy as legacy_lib
 from . import profiles
 from .plan import UNCHANGED, Options, make_plan
@@ -45,7 +46,19 @@ def _describe(plan) -> str:
 
 
 def migrate(ws, path, options: Options, dry: bool = False) -> Report:
-    """Plan (dry) or carry out the migration of the checkout at `path` into the workspace."""
+    """Plan (dry) or carry out the migration of the checkout at `path` into the workspace.
+
+    One migration at a time (build/.migrate.lock); a killed one's hidden temp folders are removed."""
+    if dry:
+        return _migrate(ws, path, options, dry)
+    lock = Path(ws.root) / "build" / ".migrate.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with files.locked(lock, "inv dlimgmgr.migrate"):
+        files.remove_stale(ws.projects_dir, ".migrate-*")
+        return _migrate(ws, path, options, dry)
+
+
+def _migrate(ws, path, options: Options, dry: bool) -> Report:
     from .notebooks import strip
     from .write import write_project
 

@@ -16,6 +16,7 @@ from .. import scaffold
 from ..errors import UserError
 from . import keras
 from .legacy import LegacyProject, LegacyRepo
+from .recipe import project_config
 
 MARKER = ".migrated.json"   # in each migrated project: what it came from (a second run skips it)
 NEW, UNCHANGED = "new", "unchanged"
@@ -129,7 +130,6 @@ def plan_project(ws, legacy: LegacyRepo, members: list[LegacyProject], options: 
             notes.append(f"{base.shown}/master/image.jpg: not taken as a source ({exc})")
     plan = ProjectPlan(name, members, mapped, classes, source, carriers, count, total,
                        placement(members, mapped, options.modernize), notes=notes)
-    from .recipe import project_config
     plan.config = project_config(plan, options)
     projects_lib._validate(ws.projects_dir / name / "project.yaml", json.loads(json.dumps(plan.config)))
     return plan
