@@ -234,7 +234,7 @@ def test_a_killed_runs_temp_is_removed_and_bad_names_ask_for_rename(repo, legacy
     proc = repo.inv("dlimgmgr.migrate", str(legacy), check=False)
     assert len(proc.stderr.strip().splitlines()) == 1 and "'Close GB'" in proc.stderr
     assert "--rename Close GB=NEW" in proc.stderr
-    assert not stale.exists()   # removed under the lock before anything else
-    assert [p.name for p in (repo.path / "projects").iterdir()] == ["common"]
+    assert stale.exists()       # a refused plan writes nothing, and removes nothing
     repo.inv("dlimgmgr.migrate", str(legacy), "--rename", "Close GB=closegb2", "--carriers", "1", check=True)
+    assert not stale.exists()   # removed under the lock before anything else
     assert projects.load(Workspace.at(repo.path), "closegb2").classes == ["closegb"]

@@ -48,23 +48,24 @@ def _describe(plan) -> str:
 def migrate(ws, path, options: Options, dry: bool = False) -> Report:
     """Plan (dry) or carry out the migration of the checkout at `path` into the workspace.
 
-    One migration at a time (build/.migrate.lock); a killed one's hidden temp folders are removed."""
+    The plan is made (and a taken name refused) before anything is written; then one migration at
+    a time (build/.migrate.lock), a killed one's hidden temp folders removed first."""
+    legacy = legacy_lib.read_repo(path)
+    existing = ws.project_names()
+    plans = make_plan(ws, legacy, options)
     if dry:
-        return _migrate(ws, path, options, dry)
+        return _migrate(ws, legacy, plans, existing, options, dry)
     lock = Path(ws.root) / "build" / ".migrate.lock"
     lock.parent.mkdir(parents=True, exist_ok=True)
     with files.locked(lock, "inv dlimgmgr.migrate"):
         files.remove_stale(ws.projects_dir, ".migrate-*")
-        return _migrate(ws, path, options, dry)
+        return _migrate(ws, legacy, plans, existing, options, dry)
 
 
-def _migrate(ws, path, options: Options, dry: bool) -> Report:
+def _migrate(ws, legacy, plans, existing: list[str], options: Options, dry: bool) -> Report:
     from .notebooks import strip
     from .write import write_project
 
-    legacy = legacy_lib.read_repo(path)
-    existing = ws.project_names()
-    plans = make_plan(ws, legacy, options)
     report = Report()
     for plan in plans:
         if plan.status == UNCHANGED:
