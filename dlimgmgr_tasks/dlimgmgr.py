@@ -22,7 +22,7 @@ def new(c, name, source=None, class_=None):
 
     if settings.is_dry(c):
         from .lib import plans
-        return settings.show_plan(plans.new(settings.workspace(c), name, source or []))
+        return settings.show_plan(plans.new(settings.workspace(c), name, source or [], class_))
     ws = settings.workspace(c)
     path = scaffold.create(ws, name, sources=source or [], source_class=class_)
     print(f"created {path.relative_to(ws.root)}")

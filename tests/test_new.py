@@ -115,6 +115,9 @@ def test_new_refuses_a_generic_stem_and_takes_class(repo, tmp_path):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "image.jpg" in lines[0] and "--class" in lines[0], proc.stderr
     assert tree(repo.path) == before
+    assert "--class" in repo.inv("--dry", "dlimgmgr.new", "ru_close", "--source", str(src), check=False).stderr
+    out = repo.inv("--dry", "dlimgmgr.new", "ru_close", "--source", str(src), "--class", "close", check=True).stdout
+    assert "image.jpg as close.jpg" in out and tree(repo.path) == before
     repo.inv("dlimgmgr.new", "ru_close", "--source", str(src), "--class", "close", check=True)
     project = projects.load(Workspace.at(repo.path), "ru_close")
     assert project.classes == ["close"]
