@@ -11,8 +11,9 @@ from . import settings
 @settings.task(iterable=["source"], help={
     "name": "project name: lowercase letters, digits, '_' and '-'",
     "source": "a source image (jpg/png) to copy into master/sources/; repeat for several",
+    "class": "the class the sources show (default: their file stems; a generic stem such as image is refused)",
 })
-def new(c, name, source=None):
+def new(c, name, source=None, class_=None):
     """Scaffold projects/NAME (project.yaml, master/sources/, augment.py, README, notebooks/).
 
     Classes default to the sources' file stems, or to NAME when no source is given.
@@ -21,9 +22,9 @@ def new(c, name, source=None):
 
     if settings.is_dry(c):
         from .lib import plans
-        return settings.show_plan(plans.new(settings.workspace(c), name, source or []))
+        return settings.show_plan(plans.new(settings.workspace(c), name, source or [], class_))
     ws = settings.workspace(c)
-    path = scaffold.create(ws, name, sources=source or [])
+    path = scaffold.create(ws, name, sources=source or [], source_class=class_)
     print(f"created {path.relative_to(ws.root)}")
 
 
@@ -31,8 +32,9 @@ def new(c, name, source=None):
     "folder": "folder holding the harvested images (jpg/png)",
     "project": "existing project that gets the new images",
     "each": "make one new project per new image instead (name from the file stem)",
+    "class": "the class the images show: files named after it, and --each projects get it as class",
 })
-def import_(c, folder, project=None, each=False):
+def import_(c, folder, project=None, each=False, class_=None):
     """Add new harvested source images, skipping those already known by content (sha256).
 
     Exit 1 if an image was refused (unreadable); the others are still added.
@@ -42,14 +44,41 @@ def import_(c, folder, project=None, each=False):
     if settings.is_dry(c):
         from .lib import plans
         return settings.show_plan(plans.import_(settings.workspace(c), folder, project, each))
-    outcomes = harvest.import_dir(settings.workspace(c), folder, project=project, each=each)
+    outcomes = harvest.import_dir(settings.workspace(c), folder, project=project, each=each, source_class=class_)
     for outcome in outcomes:
         print(outcome.line())
     counts = {s: sum(o.status == s for o in outcomes) for s in (harvest.ADDED, harvest.SKIPPED, harvest.REFUSED)}
     print(", ".join(f"{n} {s}" for s, n in counts.items()))
     if counts[harvest.REFUSED]:
         raise Exit(f"error: {counts[harvest.REFUSED]} image(s) refused (see 'refused' above); "
-                   f"replace them with readable jpg/png files and import again", code=1)
+                   f"fix what each 'refused' line says (an unreadable file: replace it with a jpg/png) and import again", code=1)
+
+
+@settings.task(iterable=["project", "rename"], help={
+    "path": "a dl_image_manager checkout (the folder holding projects/ and lib/data_aug.py)",
+    "project": "legacy project to migrate (its ru_ twin comes along); repeat for several (default: all)",
+    "rename": "OLD=NEW: migrate legacy project OLD as projects/NEW (e.g. close=legacy_close); repeatable",
+    "prefix": "put this before every migrated project's name, e.g. legacy_",
+    "modernize": "add anywhere and edge placement weights and busy backgrounds to the original's corners on white",
+    "carriers": "carriers compose makes per project from its icon (default 8; 0: none)",
+    "count": "augmented images per carrier (default: the original's image total over the carriers)",
+})
+def migrate(c, path, project=None, rename=None, prefix="", modernize=False, carriers=8, count=None):
+    """Turn a dl_image_manager checkout into dlimgmgr projects (inv --dry: print the plan only).
+
+    Never writes to an existing project; a second run changes nothing.
+    """
+    from .lib import migrate as migrate_lib
+
+    options = migrate_lib.Options(
+        prefix=prefix or "", rename=parse_pairs("--rename", rename or []), only=list(project or []),
+        modernize=bool(modernize), carriers=parse_number("--carriers", carriers, int),
+        count=None if count is None else parse_number("--count", count, int))
+    if options.carriers < 0 or (options.count or 0) < 0 or options.carriers > 999:
+        raise Exit("error: --carriers must be 0..999 and --count 0 or more", code=1)
+    dry = settings.is_dry(c)
+    report = migrate_lib.migrate(settings.workspace(c), path, options, dry=dry)
+    print("\n".join((["dry run: nothing is changed"] if dry else []) + report.lines + [report.summary(dry)]))
 
 
 @settings.task(iterable=["project"], help={"project": "project to check; repeat for several (default: all)"})
@@ -259,6 +288,20 @@ def parse_number(flag: str, value, kind=float):
         raise UserError(f"{flag} must be {what} (got {value!r})") from None
 
 
+def parse_pairs(flag: str, values) -> dict:
+    """['old=new', 'a=b,c=d'] (a repeatable flag) -> {old: new, a: b, c: d}."""
+    from .lib.errors import UserError
+
+    pairs = {}
+    for part in (p.strip() for v in values for p in str(v).split(",")):
+        old, sep, new = (s.strip() for s in part.partition("="))
+        if part and (not sep or not old or not new):
+            raise UserError(f"{flag} {part!r} is not old=new; write e.g. {flag} close=legacy_close")
+        if part:
+            pairs[old] = new
+    return pairs
+
+
 def parse_remap(text) -> dict:
     """`old=new,old2=new2` (a flag) or a mapping (invoke.yaml) -> {old: new}."""
     from .lib.errors import UserError
@@ -279,5 +322,5 @@ def parse_remap(text) -> dict:
 
 
 ns = Collection("dlimgmgr")
-for _task in (new, import_, check, stats, build, mix, report, hosts, trust, distribute_config):
+for _task in (new, import_, migrate, check, stats, build, mix, report, hosts, trust, distribute_config):
     ns.add_task(_task)

@@ -104,3 +104,29 @@ def test_known_sources_spans_every_project(tmp_path):
     known = harvest.known_sources(Workspace.at(tmp_path))
     assert sorted(p.name for p in known.values()) == ["a.png", "b.png"]
     assert hashing.sha256_file(tmp_path / "projects" / "a" / "master" / "sources" / "a.png") in known
+
+
+def test_import_class_names_generic_files(repo, tmp_path):
+    """--class: a harvest of image.jpg files gets a class, not 'image'; without it --each refuses them."""
+    only_mine(repo)
+    inbox = tmp_path / "inbox"
+    icon(inbox / "image.jpg", "red", fmt="JPEG")
+    proc = repo.inv("dlimgmgr.import", str(inbox), "--each", check=False)
+    assert line_for(proc.stdout, "image.jpg").startswith("refused") and "--class" in proc.stdout
+    assert not [p for p in (repo.path / "projects").iterdir() if p.name != "common"]
+
+    proc = repo.inv("dlimgmgr.import", str(inbox), "--each", "--class", "Close", check=True)
+    assert "-> projects/close/master/sources/close.jpg" in line_for(proc.stdout, "image.jpg")
+    assert projects.load(Workspace.at(repo.path), "close").classes == ["close"]
+
+    # into a project: named after --class (or, in a one-class project, after that class)
+    inbox2 = tmp_path / "inbox2"
+    icon(inbox2 / "image.jpg", "blue", fmt="JPEG")
+    icon(inbox2 / "IMG_0042.png", "green")
+    proc = repo.inv("dlimgmgr.import", str(inbox2), "--project", "close", check=True)
+    sources = sorted(p.name for p in (repo.project("close") / "master" / "sources").iterdir())
+    assert sources == ["close.jpg", "close_2.png", "close_3.jpg"], proc.stdout
+    icon(inbox2 / "photo.png", "yellow")
+    proc = repo.inv("dlimgmgr.import", str(inbox2), "--project", "close", "--class", "close", check=True)
+    assert "-> projects/close/master/sources/close_4.png" in line_for(proc.stdout, "photo.png")
+    repo.inv("dlimgmgr.check", check=True)

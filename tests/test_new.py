@@ -105,3 +105,22 @@ def test_augment_template_follows_the_contract(tmp_path):
         assert 0 <= x0 < x1 <= 64 and 0 <= y0 < y1 <= 64
     assert all(np.array_equal(a["image"], b["image"]) and a["boxes"] == b["boxes"] for a, b in zip(first, again))
     assert not all(np.array_equal(a["image"], b["image"]) for a, b in zip(first, other))
+
+
+def test_new_refuses_a_generic_stem_and_takes_class(repo, tmp_path):
+    """Every dl_image_manager icon is image.jpg: a class 'image' would be wrong without a word."""
+    src = icon(tmp_path / "legacy" / "image.jpg", "red", fmt="JPEG")
+    before = tree(repo.path)
+    proc = repo.inv("dlimgmgr.new", "ru_close", "--source", str(src), check=False)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "image.jpg" in lines[0] and "--class" in lines[0], proc.stderr
+    assert tree(repo.path) == before
+    assert "--class" in repo.inv("--dry", "dlimgmgr.new", "ru_close", "--source", str(src), check=False).stderr
+    out = repo.inv("--dry", "dlimgmgr.new", "ru_close", "--source", str(src), "--class", "close", check=True).stdout
+    assert "image.jpg as close.jpg" in out and tree(repo.path) == before
+    repo.inv("dlimgmgr.new", "ru_close", "--source", str(src), "--class", "close", check=True)
+    project = projects.load(Workspace.at(repo.path), "ru_close")
+    assert project.classes == ["close"]
+    assert [s.name for s in project.sources()] == ["close.jpg"]
+    assert [scaffold.is_generic_stem(s) for s in ("IMG_0042", "icon-2", "Screenshot 2024-01-01", "close", "日")] \
+        == [True, True, True, False, False]

@@ -77,8 +77,9 @@ def _copy_into(src: Path, folder: Path, dest_name: str) -> Path:
     return dest
 
 
-def _project_name_for(path: Path, taken: set[str]) -> str:
-    base = scaffold.sanitise_name(path.stem) or "harvested"
+def _project_name_for(path: Path, taken: set[str], source_class: str | None = None) -> str:
+    stem = source_class if source_class and scaffold.is_generic_stem(path.stem) else path.stem
+    base = scaffold.sanitise_name(stem) or "harvested"
     name, n = base, 2
     while name in taken:
         suffix = f"-{n}"
@@ -87,13 +88,17 @@ def _project_name_for(path: Path, taken: set[str]) -> str:
     return name
 
 
-def import_dir(ws, src_dir, project: str | None = None, each: bool = False) -> list[Outcome]:
+def import_dir(ws, src_dir, project: str | None = None, each: bool = False,
+               source_class: str | None = None) -> list[Outcome]:
     """Add the new images in `src_dir` to `project` (or one new project each) of the workspace
-    (lib.workspace.Workspace); one Outcome per file."""
+    (lib.workspace.Workspace); one Outcome per file. `source_class` (--class) names what they show:
+    the files are named after it, and --each projects get it as their class, not the file stem."""
     root = ws.root
     if bool(project) == bool(each):
         raise UserError("say where the images go: --project NAME (an existing project) or --each "
                         "(one new project per image), not both")
+    if source_class is not None:
+        source_class = scaffold.check_class(source_class)
     target = ws.project(project) if project else None
     files = candidates(src_dir)
     known = known_sources(ws)
@@ -110,13 +115,16 @@ def import_dir(ws, src_dir, project: str | None = None, each: bool = False) -> l
             continue
         try:
             if target is not None:
-                (_, dest_name), = scaffold.plan_sources([path], taken_files)
+                cls = source_class
+                if cls is None and scaffold.is_generic_stem(path.stem) and len(target.classes) == 1:
+                    cls = target.classes[0]  # image.jpg into a one-class project shows that class
+                (_, dest_name), = scaffold.plan_sources([path], taken_files, source_class=cls)
                 target.sources_dir.mkdir(parents=True, exist_ok=True)
                 dest = _copy_into(path, target.sources_dir, dest_name)
             else:
-                name = _project_name_for(path, taken_projects)
+                name = _project_name_for(path, taken_projects, source_class)
                 taken_projects.add(name)
-                pdir = scaffold.create(ws, name, sources=[path])
+                pdir = scaffold.create(ws, name, sources=[path], source_class=source_class)
                 dest = next((pdir / "master" / "sources").iterdir())
         except UserError as exc:
             outcomes.append(Outcome(path, REFUSED, str(exc).removeprefix(f"{path}: ")))

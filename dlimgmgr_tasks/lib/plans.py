@@ -113,11 +113,13 @@ def prepare(ws) -> list[str]:
             for h in ws.hosts.role("dataaug")]
 
 
-def new(ws, name: str, sources) -> list[str]:
+def new(ws, name: str, sources, source_class: str | None = None) -> list[str]:
     from .projects import check_name
+    from .scaffold import plan_sources
 
     check_name(name)
-    shown = ", ".join(str(s) for s in sources) or "no source"
+    planned = plan_sources(sources, source_class=source_class)  # refuses what the real run refuses
+    shown = ", ".join(f"{src} as {dest}" for src, dest in planned) or "no source"
     return [f"would create {_rel(ws, ws.projects_dir / name)} (project.yaml, master/sources/, augment.py, "
             f"README.md, notebooks/) with {shown}"]
 

@@ -22,6 +22,11 @@ from .errors import UserError
 TEMPLATES = ("project.yaml", "augment.py", "README.md")
 # What Pillow calls a format -> the extension the file gets in master/sources/.
 SOURCE_FORMATS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png"}
+# File stems that name the file, not what it shows (dl_image_manager called every icon image.jpg):
+# a class made from one would be wrong without a word, so new and import ask for --class instead.
+GENERIC_STEMS = {"image", "img", "icon", "source", "src", "picture", "pic", "photo", "screenshot", "screen",
+                 "capture", "file", "untitled", "sample", "master", "image_extended", "crop", "cut", "new",
+                 "dsc", "pxl", "scan", "export", "download"}
 
 
 def templates_dir(ws) -> Path:
@@ -42,6 +47,13 @@ def sanitise_class(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text).strip().lower()
     return re.sub(r"[^\w-]+", "_", text).strip("_-")[:64]
+
+
+def is_generic_stem(stem: str) -> bool:
+    """True for a stem such as image, IMG_0042, icon-2 or Screenshot 2024-01-01: no class in it."""
+    name = sanitise_class(stem)
+    core = re.sub(r"[\d_-]+$", "", name).rstrip("_-")
+    return not core or core in GENERIC_STEMS or core.removesuffix("_extended") in GENERIC_STEMS
 
 
 def _unique(base: str, taken: set[str]) -> str:
@@ -81,13 +93,25 @@ def source_extension(path) -> str:
     return SOURCE_FORMATS[fmt]
 
 
-def plan_sources(sources, taken: set[str] | None = None) -> list[tuple[Path, str]]:
-    """(source file, file name in master/sources/) for each readable source; stem = sanitised class name."""
+def check_class(text: str) -> str:
+    """A --class value as a class name; refuses one that sanitises to nothing."""
+    name = sanitise_class(str(text or ""))
+    if not name:
+        raise UserError(f"--class {text!r} leaves no class name; use letters, digits, '_' or '-', e.g. --class close")
+    return name
+
+
+def plan_sources(sources, taken: set[str] | None = None, source_class: str | None = None) -> list[tuple[Path, str]]:
+    """(source file, file name in master/sources/) for each readable source; stem = sanitised class name:
+    `source_class` when given, else the file's stem, refused when that stem is generic (image.jpg)."""
     taken = set() if taken is None else taken
     planned = []
     for src in sources:
         ext = source_extension(src)
-        stem = sanitise_class(Path(src).stem) or "source"
+        if source_class is None and is_generic_stem(Path(src).stem):
+            raise UserError(f"{src}: its file name {Path(src).stem!r} names no class (every dl_image_manager "
+                            f"icon is image.jpg); say what it shows with --class CLASS")
+        stem = check_class(source_class) if source_class is not None else sanitise_class(Path(src).stem)
         planned.append((Path(src), _unique(stem, taken) + ext))
     return planned
 
@@ -97,9 +121,9 @@ def _render(text: str, **values) -> str:
     return string.Template(text).safe_substitute(**values)
 
 
-def create(ws, name: str, sources=(), classes=None) -> Path:
+def create(ws, name: str, sources=(), classes=None, source_class: str | None = None) -> Path:
     """Create projects/NAME in the workspace (lib.workspace.Workspace); returns its path. Refuses a
-    bad or taken name before touching the disk."""
+    bad or taken name before touching the disk. `source_class` names the sources' class (--class)."""
     projects_lib.check_name(name)
     pdir = ws.projects_dir
     target = pdir / name
@@ -110,7 +134,9 @@ def create(ws, name: str, sources=(), classes=None) -> Path:
     missing = [t for t in TEMPLATES if not (tdir / t).is_file()]
     if missing:
         raise UserError(f"{tdir / missing[0]}: template missing; restore projects/common/templates/ from git")
-    planned = plan_sources(sources)
+    planned = plan_sources(sources, source_class=source_class)
+    if classes is None and source_class is not None:
+        classes = [check_class(source_class)]
     if classes is None:
         classes = [Path(dest).stem for _, dest in planned] or [name]
     values = {
