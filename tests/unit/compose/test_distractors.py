@@ -1,8 +1,8 @@
-"""Distractors (pasted without a box) and negative carriers (no object), through check and build."""
+"""Distractors (pasted without a box) and negative carriers (no object), through check. The build that keeps
+negatives is in tests/cli/dataaug/test_compose.py."""
 from __future__ import annotations
 
 import numpy as np
-import yaml
 from PIL import Image
 
 from tests.helpers.composehelp import all_annotations, load, make_project, pixels
@@ -76,16 +76,3 @@ def test_negatives_are_the_same_carriers_on_every_compose(tmp_path):
     empty = [[a.filename for a in all_annotations(tmp_path / w / "projects/demo/master") if not a.objects]
              for w in ("a", "b")]
     assert empty[0] == empty[1] and len(empty[0]) == 2
-
-
-def test_negative_carriers_survive_a_build_that_keeps_negatives(repo):
-    pdir = make_project(repo.path, "negs", compose={"count": 4, "negatives": 0.5, "placement": "anywhere"})
-    data = yaml.safe_load((pdir / "project.yaml").read_text())
-    data["recipe"] = {"negatives": True, "redraw_lost": True,
-                      "steps": [{"RandomBrightnessContrast": {"brightness_limit": 0.1, "p": 1.0}}]}
-    (pdir / "project.yaml").write_text(yaml.safe_dump(data))
-    repo.inv("dataaug.compose", "negs", check=True)
-    repo.inv("build", "--project", "negs", "--jobs", "1", check=True)
-    built = all_annotations(pdir / "build")
-    assert len(built) == 4 * 3 and sum(not a.objects for a in built) == 2 * 3
-    assert "no problems" in repo.inv("dlimgmgr.check", "--project", "negs", check=True).stdout

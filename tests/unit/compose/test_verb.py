@@ -1,7 +1,7 @@
-"""compose: carriers with exact pre-labels, placements, determinism, the person-edit record, errors."""
+"""compose: carriers with exact pre-labels, placements, determinism, the person-edit record, errors.
+The `inv dataaug.compose` task is in tests/cli/dataaug/test_compose.py."""
 from __future__ import annotations
 
-from dlimgmgr_tasks.lib.workspace import Workspace
 
 import hashlib
 
@@ -11,7 +11,7 @@ import yaml
 from PIL import Image
 
 from tests.helpers.composehelp import WHITE, boxes, crisp_icon, load, make_project, pixels
-from dlimgmgr_tasks.lib import compose as lib, projects, voc
+from dlimgmgr_tasks.lib import compose as lib, voc
 from dlimgmgr_tasks.lib.errors import UserError
 
 def assert_box_hugs_pixels(image: np.ndarray, background, box, edge_min: int = 80, outside_max: int = 30) -> None:
@@ -227,49 +227,3 @@ def test_hash_random_is_stable():
         expected.append(min(int(value * 100), 99))
     assert [rng.randint(0, 99) for _ in range(5)] == expected
     assert sorted(lib.HashRandom("k").sample(range(10), 10)) == list(range(10))
-
-
-# ---------------------------------------------------------------- the real task, in a copy of the repo
-
-def test_sample_projects_are_composed_and_up_to_date(repo):
-    proc = repo.inv("dataaug.compose", "close", "dataaug.compose", "kanji", check=True)
-    assert "close: 8 carriers 400x400: 0 written, 8 unchanged" in proc.stdout
-    assert "kanji: 8 carriers 400x400: 0 written, 8 unchanged" in proc.stdout
-    for name, classes in (("close", {"close"}), ("kanji", {"yama", "kawa", "hi", "ki"})):
-        pairs = projects.load(Workspace.at(repo.path), name).labelled_carriers()
-        assert len(pairs) == 8
-        seen = set()
-        for image, xml in pairs:
-            ann = voc.read(xml)
-            assert Image.open(image).size == (ann.width, ann.height) == (400, 400)
-            seen |= set(ann.labels)
-        assert seen == classes
-
-
-def test_profile_flag_makes_64x64_carriers(repo):
-    proc = repo.inv("dataaug.compose", "close", "--profile", "resnet34", check=True)
-    assert "close: 8 carriers 64x64: 8 written" in proc.stdout
-    for image, xml in projects.load(Workspace.at(repo.path), "close").labelled_carriers():
-        ann = voc.read(xml)
-        assert Image.open(image).size == (64, 64) and (ann.width, ann.height) == (64, 64)
-        for obj in ann.objects:  # the sample close has 0 (negatives) to 3 buttons per carrier
-            assert 1 <= obj.xmin <= obj.xmax <= 64 and 1 <= obj.ymin <= obj.ymax <= 64
-    proc = repo.inv("dataaug.compose", "close", "--profile", "yolo", check=False)
-    assert "unknown profile 'yolo'" in proc.stderr
-
-
-@pytest.mark.parametrize("name", ["x;touch PWNED", "../x", "nope"])
-def test_hostile_or_missing_names_exit_1_and_create_nothing(repo, name):
-    before = sorted(p.relative_to(repo.path) for p in repo.path.rglob("*"))
-    proc = repo.inv("dataaug.compose", name, check=False)
-    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
-    assert proc.stderr.startswith("error: ") and "project" in proc.stderr
-    assert sorted(p.relative_to(repo.path) for p in repo.path.rglob("*")) == before
-    assert not (repo.path / "PWNED").exists() and not (repo.path.parent / "x").exists()
-
-
-def test_compose_chains_with_the_next_task(repo):
-    proc = repo.inv("dataaug.compose", "kanji", "dataaug.preview", "kanji", check=True)
-    lines = proc.stdout.strip().splitlines()
-    assert lines[0].startswith("kanji: 8 carriers") and lines[1].endswith("build/previews/kanji-master.png")
-
