@@ -1,7 +1,7 @@
 """`inv build` on this machine: deterministic across --jobs, incremental, nothing lost.
 
 Each test makes its own small projects in a repo copy (tests/helpers/buildkit.py). Geometry,
-clipping and pass-through are in tests/unit/dataaug/test_outputs.py; the build over SSH hosts in
+clipping and pass-through are in tests/cli/dlimgmgr/test_build_outputs.py; the build over SSH hosts in
 tests/ssh/test_remote_build.py.
 """
 from __future__ import annotations

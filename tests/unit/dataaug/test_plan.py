@@ -1,6 +1,6 @@
-"""A build's size is bounded: count and carriers x count above dlimgmgr.build.max_images are
-refused in one line before anything is written, and the work items stream, so the orchestrator's
-memory does not grow with the count."""
+"""lib/dataaug/plan.py and pool.py: the work items stream, split and travel as words, so the
+orchestrator's memory does not grow with the count. The refusals of a build above
+dlimgmgr.build.max_images are in tests/cli/dlimgmgr/test_build_bounds.py."""
 from __future__ import annotations
 
 import tracemalloc
@@ -8,50 +8,14 @@ from itertools import islice
 
 import pytest
 
-from tests.helpers.buildkit import add_tiny_profiles, build, built, make_project, set_build_setting
+from tests.helpers.buildkit import add_tiny_profiles, make_project
 from dlimgmgr_tasks.lib.dataaug import plan, pool
 from dlimgmgr_tasks.lib.workspace import Workspace
-from tests.helpers.oneline import one_line_error
 
 
 @pytest.fixture
 def tiny(repo):
     return add_tiny_profiles(repo)
-
-
-def _litter(pdir):
-    return sorted(p.name for p in pdir.iterdir() if p.name.startswith(".build."))
-
-
-def test_a_count_of_a_billion_is_refused_in_one_line_naming_project_yaml(tiny):
-    pdir = make_project(tiny, "huge", count=1_000_000_000)
-    line = one_line_error(build(tiny, "huge", check=False))
-    assert str(pdir / "project.yaml") in line and "max_images" in line and "lower count" in line
-
-
-def test_a_refused_build_writes_nothing(tiny):
-    pdir = make_project(tiny, "huge", count=1_000_000_000)
-    build(tiny, "huge", check=False)
-    assert not (pdir / "build").exists() and _litter(pdir) == []
-
-
-def test_carriers_times_count_above_the_setting_is_refused(tiny):
-    make_project(tiny, "icons", count=4)          # 3 carriers x 4 = 12 images
-    set_build_setting(tiny, max_images=10)
-    assert "12 images, above the limit of 10" in one_line_error(build(tiny, "icons", check=False))
-
-
-def test_a_build_within_the_setting_is_made(tiny):
-    pdir = make_project(tiny, "icons", count=3)   # 9 images
-    set_build_setting(tiny, max_images=9)
-    build(tiny, "icons", check=True)
-    assert len(built(pdir / "build")) == 9
-
-
-def test_a_max_images_that_is_no_number_is_refused_in_one_line(tiny):
-    make_project(tiny, "icons", count=1)
-    set_build_setting(tiny, max_images="many")
-    assert "dlimgmgr.build.max_images" in one_line_error(build(tiny, "icons", check=False))
 
 
 def test_the_plan_of_a_billion_items_holds_no_list_of_them(tiny):
