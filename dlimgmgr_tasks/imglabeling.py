@@ -56,10 +56,9 @@ def status(c, project=None):
     who submitted the latest annotation and when."""
     ws = settings.workspace(c)
     tool = _tool(ws)
-    rows = [tool.header] + tool.status(ws.projects(project))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(tool.header))]
-    for r in rows:
-        print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
+    from .lib.text import table
+
+    print("\n".join(table([tool.header] + tool.status(ws.projects(project)))))
 
 
 ns = Collection("imglabeling")

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from pathlib import Path
 
+from . import mixes
 from .errors import UserError
 from .files import held_interrupt
 from .hostside import ship
@@ -28,42 +28,6 @@ from .inflight import DEPLOY_LOCK as LOCK, DEPLOY_STAGING as STAGING
 STATE = ".dlimgmgr/deployed.json"     # under target_home: what was deployed where (for rollback)
 ROLE = "pytorch"
 KEPT = "the previous dataset was left in place"
-
-
-def find_manifest(ws, name: str | None = None) -> Path:
-    """dist/<name>.manifest.json, or the newest manifest in dist/ when no name is given."""
-    dist = ws.dist_dir
-    if name:
-        from .mix import check_name
-
-        path = dist / f"{check_name(name)}.manifest.json"
-        if not path.is_file():
-            known = sorted(p.name[: -len(".manifest.json")] for p in dist.glob("*.manifest.json")) if dist.is_dir() else []
-            raise UserError(f"{path}: no mix named {name!r} (mixed: {', '.join(known) or 'none'}); "
-                            f"run: inv mix --name {name}")
-        return path
-    found = sorted(dist.glob("*.manifest.json"), key=lambda p: p.stat().st_mtime) if dist.is_dir() else []
-    if not found:
-        raise UserError(f"{dist}: no mixed dataset yet; run: inv mix")
-    return found[-1]
-
-
-def read_manifest(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        name, sha256 = data["name"], data["sha256"]
-    except (OSError, ValueError, KeyError, TypeError):
-        raise UserError(f"{path}: unreadable manifest; mix again: inv mix") from None
-    from .mix import NAME_RE
-
-    if not isinstance(name, str) or not NAME_RE.fullmatch(name) or not isinstance(sha256, str):
-        # A hand-made name such as '.' or 'a/b' would point the deploy at another folder.
-        raise UserError(f"{path}: names the dataset {name!r}, not a plain name (letters, digits, '.', '_', '-'); "
-                        f"mix again: inv mix")
-    archive = path.with_name(f"{name}.tar.gz")
-    if not archive.is_file():
-        raise UserError(f"{archive}: missing (its manifest is {path.name}); mix again: inv mix --name {name}")
-    return {**data, "archive_path": archive, "sha256": sha256}
 
 
 def dataset_dir(config, name: str, has_test: bool = False) -> str:
@@ -104,7 +68,7 @@ def interrupted_message(phase: str, result: str | None = None) -> str:
 def deploy(ws, name: str | None = None) -> str:
     """Ship the newest (or the named) mix to the pytorch host and swap it in; the line to print.
     Ctrl-C ends in a KeyboardInterrupt whose message says which dataset is in place."""
-    manifest = read_manifest(find_manifest(ws, name))
+    manifest = mixes.read(mixes.find(ws, name))
     name = manifest["name"]
     with ws.host(ROLE) as host:
         home, token = host.home, secrets.token_hex(8)

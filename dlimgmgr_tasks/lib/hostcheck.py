@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import text
 from .errors import UserError
 from .hosts import open_host
 from .hosts.config import HostConfig
@@ -84,8 +85,7 @@ def check_hosts(ws, timeout: float = 10) -> list[HostCheck]:
 def table(checks: list[HostCheck]) -> list[str]:
     rows = [("role", "host", *COLUMNS)]
     rows += [(c.host.role, c.host.address, *(str(c.results.get(col, SKIP)) for col in COLUMNS)) for c in checks]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
+    return text.table(rows)
 
 
 def distribute_config(ws, timeout: float = 10) -> list[str]:

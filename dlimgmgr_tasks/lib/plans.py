@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import UserError
+from .text import shown
 
 
 def _where(ws, role: str) -> str:
@@ -14,36 +15,28 @@ def _where(ws, role: str) -> str:
     return ", ".join(h.label for h in entries)
 
 
-def _rel(ws, path) -> str:
-    path = Path(path)
-    try:
-        return str(path.relative_to(ws.root))
-    except ValueError:
-        return str(path)
-
-
 def compose(ws, name: str) -> list[str]:
     project = ws.project(name)
     w, h = ws.profile.size
     count = (project.config.get("compose") or {}).get("count", "the configured")
     return [f"would compose {count} carrier(s) of {name} at {w}x{h} on {_where(ws, 'dataaug')}",
-            f"would write changed carriers and pre-label XML into {_rel(ws, project.master)} "
+            f"would write changed carriers and pre-label XML into {shown(project.master, ws.root)} "
             f"(an XML a person edited is kept)"]
 
 
 def build(ws, names, force: bool) -> list[str]:
-    from .dataaug.plan import fingerprint, stored
+    from .dataaug.plan import fingerprint
 
     lines = []
     for project in ws.projects(ws.default_projects(names)):
         digest = fingerprint(project, ws.profile.size, project.labelled_carriers())
-        if not force and stored(project.build_dir).get("fingerprint") == digest:
+        if not force and project.build_record().get("fingerprint") == digest:
             lines.append(f"{project.name}: up to date, would skip (--force rebuilds it)")
             continue
         carriers = len(project.labelled_carriers())
         lines.append(f"{project.name}: would build from {carriers} carrier(s) x count {project.count} at "
                      f"{ws.profile.width}x{ws.profile.height} on {_where(ws, 'dataaug')}, then swap the new "
-                     f"build in for {_rel(ws, project.build_dir)}")
+                     f"build in for {shown(project.build_dir, ws.root)}")
     return lines
 
 
@@ -52,7 +45,7 @@ def push(ws, name: str) -> list[str]:
 
     project = ws.project(name)
     return [f"would send the carriers of {name} that differ ({len(project.carrier_images())} carrier(s) in "
-            f"{_rel(ws, project.master)}) to {tool_for(ws).where(name)}"]
+            f"{shown(project.master, ws.root)}) to {tool_for(ws).where(name)}"]
 
 
 def pull(ws, name: str) -> list[str]:
@@ -60,14 +53,14 @@ def pull(ws, name: str) -> list[str]:
 
     project = ws.project(name)
     return [f"would fetch the XML changed on {tool_for(ws).where(name)} and take each valid one into "
-            f"{_rel(ws, project.master)}"]
+            f"{shown(project.master, ws.root)}"]
 
 
 def mix(ws, name: str, projects: list[str]) -> list[str]:
     names = ws.default_projects(projects)
     images = sum(len(list(p.build_dir.glob("*.jpg"))) for p in ws.projects(names) if p.build_dir.is_dir())
     return [f"would mix {', '.join(names)} ({images} built image(s)) into "
-            f"{_rel(ws, ws.dist_dir / (name + '.tar.gz'))} and {name}.manifest.json, replacing them as a pair"]
+            f"{shown(ws.dist_dir / (name + '.tar.gz'), ws.root)} and {name}.manifest.json, replacing them as a pair"]
 
 
 def _pytorch(ws):
@@ -75,15 +68,16 @@ def _pytorch(ws):
 
 
 def deploy(ws, name: str | None) -> list[str]:
-    from .deploy import dataset_dir, find_manifest, has_test_split, read_manifest
+    from . import mixes
+    from .deploy import dataset_dir, has_test_split
 
     try:
-        manifest = read_manifest(find_manifest(ws, name))
+        manifest = mixes.read(mixes.find(ws, name))
     except UserError as exc:
         return [f"would stop: {exc}"]
     host = _pytorch(ws)
     target = dataset_dir(host, manifest["name"], has_test_split(manifest))
-    return [f"would upload {_rel(ws, manifest['archive_path'])} (sha256 {manifest['sha256'][:12]}...) to "
+    return [f"would upload {shown(manifest['archive_path'], ws.root)} (sha256 {manifest['sha256'][:12]}...) to "
             f"{host.label}, verify it there and unpack it beside {target}",
             f"would swap it in for {target}, keeping the current one as {target}.prev"]
 
@@ -119,9 +113,9 @@ def new(ws, name: str, sources, source_class: str | None = None) -> list[str]:
 
     check_name(name)
     planned = plan_sources(sources, source_class=source_class)  # refuses what the real run refuses
-    shown = ", ".join(f"{src} as {dest}" for src, dest in planned) or "no source"
-    return [f"would create {_rel(ws, ws.projects_dir / name)} (project.yaml, master/sources/, augment.py, "
-            f"README.md, notebooks/) with {shown}"]
+    listed = ", ".join(f"{src} as {dest}" for src, dest in planned) or "no source"
+    return [f"would create {shown(ws.projects_dir / name, ws.root)} (project.yaml, master/sources/, augment.py, "
+            f"README.md, notebooks/) with {listed}"]
 
 
 def import_(ws, folder, project: str | None, each: bool) -> list[str]:

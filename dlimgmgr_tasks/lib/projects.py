@@ -1,6 +1,7 @@
 """Projects on disk: names, paths, project.yaml, master carriers and their annotations."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ def load_yaml(text: str):
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")  # no leading "-": a name is also a remote argument
 RESERVED = {"common"}
 IMAGE_EXTS = pairs.IMAGE_EXTS
+# Written last into build/ by the dataaug engine: what the finished build was made from.
+BUILD_RECORD = ".fingerprint.json"
 
 
 def check_name(name: str) -> str:
@@ -56,6 +59,18 @@ class Project:
     @property
     def build_dir(self) -> Path:
         return self.dir / "build"
+
+    @property
+    def build_record_path(self) -> Path:
+        return self.build_dir / BUILD_RECORD
+
+    def build_record(self) -> dict:
+        """What the last finished build wrote about itself ({} when there is none or it is unreadable)."""
+        try:
+            record = json.loads(self.build_record_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return record if isinstance(record, dict) else {}
 
     @property
     def yaml_path(self) -> Path:

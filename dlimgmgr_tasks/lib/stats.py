@@ -5,7 +5,7 @@ import json
 import statistics
 from pathlib import Path
 
-from . import pairs, voc
+from . import mixes, pairs, text, voc
 
 WHERE = ("master", "build")
 
@@ -50,13 +50,6 @@ def project_stats(project) -> dict:
     return out
 
 
-def newest_manifest(ws) -> Path | None:
-    """The most recently written dist/*.manifest.json of a Workspace, or None."""
-    dist = ws.dist_dir
-    found = sorted(dist.glob("*.manifest.json"), key=lambda p: p.stat().st_mtime) if dist.is_dir() else []
-    return found[-1] if found else None
-
-
 def manifest_counts(path: Path):
     """The manifest's `counts`, whatever shape it has; None when absent, a string when unreadable."""
     try:
@@ -68,17 +61,12 @@ def manifest_counts(path: Path):
 
 def collect(ws, names=None) -> dict:
     """Everything `inv dlimgmgr.stats` shows for a Workspace's projects, as plain (JSON) data."""
-    manifest = newest_manifest(ws)
+    manifest = mixes.newest(ws)
     return {
         "projects": [project_stats(p) for p in ws.projects(names)],
         "manifest": None if manifest is None else {
-            "path": str(manifest.relative_to(ws.root)), "counts": manifest_counts(manifest)},
+            "path": text.shown(manifest, ws.root), "counts": manifest_counts(manifest)},
     }
-
-
-def _table(rows: list[list]) -> list[str]:
-    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
 
 
 def _num(x) -> str:
@@ -103,7 +91,7 @@ def render(stats: dict) -> list[str]:
     projects = stats["projects"]
     if not projects:
         return ["no projects yet; create one with: inv dlimgmgr.new NAME --source FILE"]
-    lines = _table([["project", "sources", "carriers", "labelled", "built", "test-only"]] + [
+    lines = text.table([["project", "sources", "carriers", "labelled", "built", "test-only"]] + [
         [p["name"], p["sources"], p["carriers"], p["labelled"], p["built"], "yes" if p["test_only"] else ""]
         for p in projects])
     rows = [["project", "class", "where", "objects", "w min/med/max", "h min/med/max"]]
@@ -113,7 +101,7 @@ def render(stats: dict) -> list[str]:
                 s = per[where]
                 if s["objects"] or where == "master":
                     rows.append([p["name"], name, where, s["objects"], _triple(s["w"]), _triple(s["h"])])
-    lines += [""] + _table(rows)
+    lines += [""] + text.table(rows)
     bad = [p for p in projects if p["unreadable_xml"]]
     for p in bad:
         lines.append(f"note: {p['name']}: {p['unreadable_xml']} annotation(s) could not be read; "

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UserError
 from . import staging
-from .plan import (check_bounds, check_masters, check_recipe, fingerprint, masters_stamp, plan, recipe_stamp,
-                   stored)
+from .plan import check_bounds, check_masters, check_recipe, fingerprint, masters_stamp, plan, recipe_stamp
 
 BUILT, SKIPPED = "built", "skipped"
 
@@ -65,7 +64,7 @@ def build_project(project, hosts, jobs: int | None = None, force: bool = False,
     with staging.lock(project):
         staging.recover(project)
         digest = fingerprint(project, size, carriers)
-        last = stored(project.build_dir)
+        last = project.build_record()
         if not force and last.get("fingerprint") == digest:
             return Result(project.name, SKIPPED, int(last.get("images", 0)), size=size, build_dir=project.build_dir)
         if not carriers:

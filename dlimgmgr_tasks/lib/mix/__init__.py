@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from .. import checks, files, pairs, voc
+from .. import checks, files, pairs, text, voc
 from ..errors import UserError
 from . import manifest as manifest_lib
 from . import other_formats, split, voc_layout
@@ -81,7 +81,7 @@ def check_remap(remap) -> dict:
 def _pairs_of(project, root: Path, problems: list) -> list[pairs.Pair]:
     """A project's build pairs that can be mixed, sorted by id; what cannot be becomes problems."""
     found = pairs.scan(project.build_dir)
-    shown = checks.display_path(project.build_dir, root)
+    shown = text.shown(project.build_dir, root)
     if not found.images:
         raise UserError(f"project {project.name!r} has no build ({shown}/ has no images); "
                         f"run: inv build --project {project.name}")
@@ -139,7 +139,7 @@ def _load(ws, names, remap: dict) -> tuple[list, list[str]]:
 
 def _contexts(ws, loaded: list, remap: dict, name: str) -> dict[str, Context]:
     return {p.name: Context(p.name, checks.project_rules(p, ws.root, build=True),
-                            checks.display_path(p.build_dir, ws.root), remap, name,
+                            text.shown(p.build_dir, ws.root), remap, name,
                             tuple(ws.profile.size), ws.profile.name) for p in loaded}
 
 

@@ -13,10 +13,10 @@ sheets (thumbnails with boxes), page (the HTML).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import mixes
 from ..errors import UserError
 from ..files import atomic_write
 from . import figures as figures_lib, page, sheets, sources
@@ -36,12 +36,11 @@ class ReportResult:
 
 
 def _newest_mix(ws) -> str:
-    found = sorted(ws.dist_dir.glob("*.manifest.json"), key=lambda p: p.stat().st_mtime) \
-        if ws.dist_dir.is_dir() else []
-    if not found:
+    found = mixes.newest(ws)
+    if found is None:
         raise UserError(f"{ws.dist_dir}: no mix yet; run inv mix, or report on a project: "
                         f"inv dlimgmgr.report --project NAME")
-    return found[-1].name[: -len(".manifest.json")]
+    return mixes.name_of(found)
 
 
 def _check(ws, names):
@@ -52,12 +51,7 @@ def _check(ws, names):
 
 
 def _project_provenance(project) -> dict:
-    fingerprint = project.build_dir / ".fingerprint.json"
-    try:
-        build = json.loads(fingerprint.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        build = None
-    return {"project": project.name, "project.yaml": project.config, "build": build}
+    return {"project": project.name, "project.yaml": project.config, "build": project.build_record() or None}
 
 
 def _mix_provenance(manifest: dict) -> dict:

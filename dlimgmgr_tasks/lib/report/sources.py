@@ -6,12 +6,11 @@ for only the few JPEGs the contact sheets show. A project gives its master carri
 """
 from __future__ import annotations
 
-import json
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import voc
+from .. import mixes, voc
 from ..errors import UserError
 
 MIX_SPLITS = ("train", "val", "test")
@@ -44,15 +43,6 @@ class Source:
         if self.archive is None:
             return {e.stem: e.image.read_bytes() for e in self.entries if e.stem in stems and e.image}
         return _archive_images(self.archive, self.manifest["name"], stems)
-
-
-def read_manifest(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UserError(f"{path}: cannot be read ({exc.strerror}); run inv mix again") from None
-    except ValueError:
-        raise UserError(f"{path}: is not valid JSON; run inv mix again") from None
 
 
 def _project_of(stem: str, projects: list[str]) -> str:
@@ -88,7 +78,7 @@ def read_mix(dist: Path, name: str) -> Source:
     from ..mix import check_name
 
     check_name(name)   # it becomes a path: no '/' or '..'
-    manifest = read_manifest(dist / f"{name}.manifest.json")
+    manifest = mixes.load(dist / f"{name}{mixes.MANIFEST}")
     archive = dist / manifest.get("archive", f"{name}.tar.gz")
     if not archive.is_file():
         raise UserError(f"{archive}: the mix's archive is missing; run inv mix --name {name}")
