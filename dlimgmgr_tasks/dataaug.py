@@ -51,7 +51,11 @@ def preview(c, name=None, project=None, build=False, limit=None, coverage=False)
     except ValueError:
         raise UserError(f"--limit must be a whole number (got {limit!r})") from None
     ws = settings.workspace(c)
-    for one in ws.projects(settings.project_names(name, project)):
+    projects = ws.projects(settings.project_names(name, project))
+    if settings.is_dry(c):
+        return settings.show_plan([f"would draw {one.name}'s {'built images' if build else 'carriers'} into "
+                                   f"{lib_preview.sheet_path(one, bool(build), bool(coverage))}" for one in projects])
+    for one in projects:
         if coverage:
             from .lib import coverage as lib_coverage
             path, cov = lib_coverage.coverage_project(one, build=bool(build))

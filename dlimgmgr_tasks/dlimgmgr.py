@@ -161,17 +161,17 @@ def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None,
 
     conf = settings.cfg(c).mix
     names = parse_names(projects) or list(conf.get("projects") or [])
-    if settings.is_dry(c):
-        from .lib import plans
-        return settings.show_plan(plans.mix(settings.workspace(c, profile), settings.pick(name, conf.name), names))
-    result = mix_lib.mix(settings.workspace(c, profile), settings.pick(name, conf.name), names,
-                         train=parse_number("--train", settings.pick(train, conf.train)),
-                         val=parse_number("--val", settings.pick(val, conf.val)),
-                         test=parse_number("--test", settings.pick(test, conf.test)),
-                         seed=parse_number("--seed", settings.pick(seed, conf.seed), int),
-                         remap=parse_remap(settings.pick(remap, conf.get("remap") or {})),
-                         negatives=bool(settings.pick(negatives, conf.get("negatives", False))),
-                         formats=parse_names(settings.pick(format, conf.get("formats") or ["voc"])))
+    options = dict(train=parse_number("--train", settings.pick(train, conf.train)),
+                   val=parse_number("--val", settings.pick(val, conf.val)),
+                   test=parse_number("--test", settings.pick(test, conf.test)),
+                   seed=parse_number("--seed", settings.pick(seed, conf.seed), int),
+                   remap=parse_remap(settings.pick(remap, conf.get("remap") or {})),
+                   negatives=bool(settings.pick(negatives, conf.get("negatives", False))),
+                   formats=parse_names(settings.pick(format, conf.get("formats") or ["voc"])))
+    ws, name = settings.workspace(c, profile), settings.pick(name, conf.name)
+    if settings.is_dry(c):  # the run's own decision (lib.mix.plan): a mix it would refuse fails alike
+        return settings.show_plan(mix_lib.plan(ws, name, names, **options))
+    result = mix_lib.mix(ws, name, names, **options)
     print(result.summary())
 
 
@@ -202,6 +202,9 @@ def trust(c, host, port=None, yes=False):
     from .console import confirm
     from .lib import hostcheck
 
+    if settings.is_dry(c):   # no connection, no key added: trusting is a person's decision
+        return settings.show_plan([f"would connect to {host} (port {port or 'from the hosts file, else 22'}), "
+                                   "show its host key fingerprint and, once confirmed, add it to known_hosts"])
     offer = hostcheck.offered_key(settings.workspace(c), host, port)
     print(f"{offer.name} offers {offer.key.get_name()} key {offer.fingerprint}")
     if offer.trusted:
@@ -238,6 +241,8 @@ def report(c, mix=None, project=None):
     provenance) of a mix or a project; prints its path."""
     from .lib import report as report_lib
 
+    if settings.is_dry(c):
+        return settings.show_plan(report_lib.plan_report(settings.workspace(c), mix=mix, project=project))
     print(report_lib.write_report(settings.workspace(c), mix=mix, project=project).summary())
 
 

@@ -146,19 +146,47 @@ def deploy(ws, name: str | None = None) -> str:
         return line
 
 
+def rollback_folder(config) -> str | None:
+    """The folder a rollback swaps, when the hosts file alone decides it: a plain layout's
+    dataset_dir. None: the last deploy's record on the host decides (the default dataset_dir, named
+    after the mix, and vocdevkit's VOC2012 or VOC2007)."""
+    return config.dataset_dir if config.dataset_dir and config.layout == "plain" else None
+
+
+def recorded_folder(config) -> str | None:
+    """The folder the last deploy filled, read from its record without connecting: a local role
+    only (an SSH host's record is read there); None when there is none."""
+    if not config.is_local:
+        return None
+    try:
+        return str(json.loads(Path(config.path(STATE)).read_text())["dataset_dir"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def voc_root(config, folder: str) -> dict:
+    """What train_command gets besides DLIMGMGR_DATASET_DIR under `layout: vocdevkit`: the root
+    torchvision's VOCDetection(root=...) wants (two levels above VOCdevkit/VOC2012) and the year."""
+    if config.layout != "vocdevkit":
+        return {}
+    top, year = folder.rstrip("/").rsplit("/VOCdevkit/VOC", 1) if "/VOCdevkit/VOC" in folder else (folder, "")
+    return {"DLIMGMGR_VOC_ROOT": top, "DLIMGMGR_VOC_YEAR": year}
+
+
 def rollback(ws) -> str:
     """Swap the role's dataset_dir and dataset_dir.prev (the last deploy's folder by default)."""
     with ws.host(ROLE) as host:
         args = ["rollback", f"--state={host.home}/{STATE}", f"--lock={host.home}/{LOCK}"]
-        if host.config.dataset_dir and host.config.layout == "plain":  # vocdevkit: the state knows VOC2007/2012
-            args.append(f"--dataset-dir={host.config.dataset_dir}")
+        if rollback_folder(host.config):
+            args.append(f"--dataset-dir={rollback_folder(host.config)}")
         return unpack(host, *args)
 
 
 def train(ws) -> None:
     """Run the role's train_command in target_home, its output streamed; a non-zero exit is a UserError.
 
-    DLIMGMGR_DATASET_DIR is set to the folder the last deploy filled, when there was one."""
+    DLIMGMGR_DATASET_DIR is set to the folder the last deploy filled, when there was one; under
+    `layout: vocdevkit` also DLIMGMGR_VOC_ROOT and DLIMGMGR_VOC_YEAR (voc_root)."""
     with ws.host(ROLE) as host:
         command = host.config.train_command
         if not command:
@@ -167,6 +195,7 @@ def train(ws) -> None:
         env = {}
         try:
             env["DLIMGMGR_DATASET_DIR"] = json.loads(unpack(host, "where", f"--state={host.home}/{STATE}"))
+            env.update(voc_root(host.config, env["DLIMGMGR_DATASET_DIR"]))
         except (UserError, ValueError):
             pass
         code = host.stream(command, env=env)
