@@ -177,9 +177,10 @@ def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None,
 
 @settings.task(help={"timeout": "seconds to wait for each host (default 10)"})
 def hosts(c, timeout=10):
-    """Check every role's host: reachable, host key known, auth ok, target_home writable, python (dataaug, pytorch).
+    """Check every role's host and what its role needs: reachable, key, auth, target_home, python, role.
 
-    Prints one table row per role entry; exit 1 with the first problem of each failing host.
+    role: pytorch's dataset_dir parent is writable; a Label Studio role's server answers and takes
+    the token. Prints one table row per role entry, then one `problem:` line per failure; exit 1.
     """
     from .lib import hostcheck
 
@@ -187,7 +188,8 @@ def hosts(c, timeout=10):
     print("\n".join(hostcheck.table(checks)))
     failed = [chk for chk in checks if not chk.ok]
     for chk in failed:
-        print(f"problem: {chk.problem}")
+        for problem in chk.problems:
+            print(f"problem: {problem}")
     if failed:
         raise Exit(f"error: {len(failed)} of {len(checks)} host check(s) failed; see 'problem:' above", code=1)
 
