@@ -54,17 +54,20 @@ def import_(c, folder, project=None, each=False):
 
 @settings.task(iterable=["project"], help={"project": "project to check; repeat for several (default: all)"})
 def check(c, project=None):
-    """Validate every master and built annotation against its image; exit 1 on any problem."""
-    from .lib import checks
+    """Validate every master and built annotation against its image; exit 1 on any problem.
+
+    One line per problem; problems of one cause (a class project.yaml does not list, one size
+    mismatch) shared by 4 or more become one line with the count and the fix, then 3 examples."""
+    from .lib import checks, problem_groups
 
     report = checks.check_projects(settings.workspace(c), project or None)
-    for problem in report.problems:
-        print(problem.line())
+    for line in problem_groups.lines(report.problems):
+        print(line)
     summary = (f"checked {report.annotations} annotation(s) and {report.images} image(s) "
                f"in {report.projects} project(s)")
     if report.problems:
-        raise Exit(f"error: {summary}: {len(report.problems)} problem(s), one per line above; "
-                   f"fix them and run inv dlimgmgr.check again", code=1)
+        raise Exit(f"error: {summary}: {len(report.problems)} problem(s) of {problem_groups.causes(report.problems)} "
+                   f"cause(s), one line per cause above; fix them and run inv dlimgmgr.check again", code=1)
     print(f"{summary}: no problems")
 
 
