@@ -97,14 +97,8 @@ def unpack(host, *args: str) -> str:
     # `; exit $?`: the shell stays the script's parent, so a killed shell leaves the script to
     # notice its closed stdout and clean up.
     command = " ".join([host.python, "-", *(host.quote(a) for a in args)]) + "; exit $?"
-    try:
-        return host.run(command, what="unpack", input=host_script()).strip()
-    except UserError as exc:
-        # unpack.py ends with one `error: ...` line on stderr: that line is the message.
-        _, found, why = str(exc).partition("): error: ")
-        if found:
-            raise UserError(f"{host.label}: {why}") from None
-        raise
+    # unpack.py ends with one `error: ...` line on stderr: host.run makes it the message.
+    return host.run(command, what="unpack", input=host_script()).strip()
 
 
 def interrupted_message(phase: str, result: str | None = None) -> str:
