@@ -168,6 +168,10 @@ def user_errors(fn):
     """Turn a UserError into Invoke's Exit: one line on stderr, exit code 1, no traceback."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        import signal
+
+        if getattr(signal.getsignal(signal.SIGINT), "__name__", "") == "_interrupted_early":
+            signal.signal(signal.SIGINT, signal.default_int_handler)   # tasks.py's start-up handler ends here
         try:
             return fn(*args, **kwargs)
         except UserError as exc:
