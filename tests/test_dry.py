@@ -136,6 +136,6 @@ def test_dry_rollback_and_train_follow_the_vocdevkit_record(built):
     finally:
         hosts.write_bytes(original)
     folder = home / "data" / "VOCdevkit" / "VOC2012"
-    assert f"would swap {folder} and its .prev" in rollback, rollback
+    assert f"would swap {folder.parent} and its .prev" in rollback, rollback   # VOCdevkit, year and all
     assert f"DLIMGMGR_DATASET_DIR={folder}" in train and f"DLIMGMGR_VOC_ROOT={home / 'data'}" in train, train
     assert "DLIMGMGR_VOC_YEAR=2012" in train

@@ -78,6 +78,16 @@ def dataset_dir(config, name: str, has_test: bool = False) -> str:
     return base
 
 
+def swap_target(config, name: str, has_test: bool = False) -> tuple[str, str | None]:
+    """What a deploy swaps in, and the year folder inside it. plain: dataset_dir itself. vocdevkit:
+    DATASET_DIR/VOCdevkit whole, holding the one VOC2012 (or VOC2007) of its mix, so a mix that
+    adds a test split leaves no old VOC2012 behind and a rollback brings back the year with it."""
+    if config.layout != "vocdevkit":
+        return dataset_dir(config, name, has_test), None
+    year = dataset_dir(config, name, has_test)
+    return year.rsplit("/", 1)[0], year.rsplit("/", 1)[1]
+
+
 def has_test_split(manifest: dict) -> bool:
     return bool(((manifest.get("counts") or {}).get("images") or {}).get("test"))
 
@@ -117,10 +127,11 @@ def deploy(ws, name: str | None = None) -> str:
     with ws.host(ROLE) as host:
         home, token = host.home, secrets.token_hex(8)
         staging = f"{home}/{STAGING}/{name}.{token}.tar.gz"
-        target = dataset_dir(host.config, name, has_test_split(manifest))
+        target, inner = swap_target(host.config, name, has_test_split(manifest))
         # `--flag=value`: a value can never be read as an option of unpack.py.
         common = [f"--archive={staging}", f"--sha256={manifest['sha256']}", f"--top={name}",
-                  f"--dataset-dir={target}", f"--token={token}", f"--lock={home}/{LOCK}"]
+                  f"--dataset-dir={target}", f"--token={token}", f"--lock={home}/{LOCK}"] \
+            + ([f"--inner={inner}"] if inner else [])
         try:
             host.run(f"mkdir -p -- {host.quote(f'{home}/{STAGING}')}", what="making the staging folder")
             host.put_file(manifest["archive_path"], staging)
@@ -141,10 +152,10 @@ def deploy(ws, name: str | None = None) -> str:
 
 
 def rollback_folder(config) -> str | None:
-    """The folder a rollback swaps, when the hosts file alone decides it: a plain layout's
-    dataset_dir. None: the last deploy's record on the host decides (the default dataset_dir, named
-    after the mix, and vocdevkit's VOC2012 or VOC2007)."""
-    return config.dataset_dir if config.dataset_dir and config.layout == "plain" else None
+    """The folder a rollback swaps, when the hosts file alone decides it: dataset_dir (vocdevkit:
+    its VOCdevkit, year and all). None: the last deploy's record on the host decides (the default
+    dataset_dir is named after the mix)."""
+    return swap_target(config, "NAME")[0] if config.dataset_dir else None
 
 
 def recorded_folder(config) -> str | None:
@@ -153,9 +164,12 @@ def recorded_folder(config) -> str | None:
     if not config.is_local:
         return None
     try:
-        return str(json.loads(Path(config.path(STATE)).read_text())["dataset_dir"])
+        record = json.loads(Path(config.path(STATE)).read_text())
+        folder = str(record["dataset_dir"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    years = sorted(str(p) for p in Path(folder).glob("VOC20[01][0-9]")) if record.get("vocdevkit") else []
+    return years[0] if years else folder   # as unpack.py's `where` answers
 
 
 def voc_root(config, folder: str) -> dict:

@@ -90,13 +90,12 @@ def _shell_path(host, path: str) -> str:
 
 def _check_dataset_parent(host, chk: HostCheck, timeout: float) -> None:
     """pytorch: the deploy renames its dataset into the folder above dataset_dir (vocdevkit: above
-    VOCdevkit/VOC20xx), so that folder (or, not made yet, its nearest existing ancestor) must be
-    a writable directory."""
-    from .deploy import dataset_dir
+    its VOCdevkit), so that folder (or, not made yet, its nearest existing ancestor) must be a
+    writable directory."""
+    from .deploy import swap_target
 
-    parent = posixpath.dirname(dataset_dir(host.config, "NAME").rstrip("/"))
-    if not host.config.dataset_dir:
-        parent = posixpath.dirname(parent)   # target_home/datasets: NAME is the mix's
+    # The folder a deploy renames its dataset into (NAME, the mix's, need not exist: its ancestor).
+    parent = posixpath.dirname(swap_target(host.config, "NAME")[0].rstrip("/"))
     probe = (f'p={_shell_path(host, parent)}; while [ ! -e "$p" ] && [ "$p" != / ]; do p=$(dirname "$p"); done; '
              f'if [ -d "$p" ] && [ -w "$p" ]; then echo ok; else echo "$p"; fi')
     try:
