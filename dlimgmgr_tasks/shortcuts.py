@@ -20,8 +20,7 @@ def all_(c, profile=None):
 
         ws = settings.workspace(c, profile)
         if plans.outdated(ws, [], False):   # the mix would check builds that do not exist yet
-            settings.show_plan(plans.mix_after_build(ws, settings.cfg(c).mix.name))
-            return settings.show_plan(plans.deploy(ws, None))
+            return settings.show_plan(plans.mix_after_build(ws, settings.cfg(c).mix.name))
     mix(c, profile=profile)
     deploy(c)
 

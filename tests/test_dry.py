@@ -139,3 +139,10 @@ def test_dry_rollback_and_train_follow_the_vocdevkit_record(built):
     assert f"would swap {folder.parent} and its .prev" in rollback, rollback   # VOCdevkit, year and all
     assert f"DLIMGMGR_DATASET_DIR={folder}" in train and f"DLIMGMGR_VOC_ROOT={home / 'data'}" in train, train
     assert "DLIMGMGR_VOC_YEAR=2012" in train
+
+
+def test_dry_all_on_a_fresh_clone_plans_the_mix_of_builds_not_made_yet(repo):
+    before = tree_digest(repo.path.parent)
+    out = repo.inv("--dry", "all", check=True).stdout
+    assert tree_digest(repo.path.parent) == before
+    assert "would build" in out and "would mix the new builds" in out and "would upload that mix" in out, out

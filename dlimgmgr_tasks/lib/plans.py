@@ -75,10 +75,13 @@ def pull(ws, name: str) -> list[str]:
 
 
 def mix_after_build(ws, name: str) -> list[str]:
-    """`inv --dry all` when the build would rebuild: the mix checks what that build writes, which
-    a dry run cannot know yet."""
+    """`inv --dry all` when the build would rebuild: the mix checks what that build writes, and the
+    deploy ships that mix, neither of which a dry run can know yet."""
+    host = _pytorch(ws)
     return [f"would mix the new builds into {_rel(ws, ws.dist_dir / (name + '.tar.gz'))} and "
-            f"{name}.manifest.json, checking every annotation as it packs"]
+            f"{name}.manifest.json, checking every annotation as it packs",
+            f"would upload that mix to {host.label}, verify it there and swap it in "
+            f"(the previous dataset kept as .prev)"]
 
 
 def _pytorch(ws):
