@@ -112,6 +112,8 @@ def test_dry_mix_the_real_mix_refuses_fails_with_the_same_line(built):
     assert tree_digest(top) == before
     assert dry.stderr.splitlines()[0] == real.stderr.splitlines()[0], (real.stderr, dry.stderr)
     assert "annotation problem" in real.stderr
+    # One cause per project (its own rebuild): the line says the first once, with its count and fix.
+    assert "of 2 cause(s)" in real.stderr and "but profile resnet34 is 64x64; build again" in real.stderr
 
 
 def test_dry_mix_counts_what_the_mix_writes(built):
