@@ -32,6 +32,7 @@ class Problem:
     code: str
     what: str
     fix: str
+    cause: tuple = ()   # what problems of one cause share (lib/problem_groups): e.g. the unknown class
 
     def line(self) -> str:
         return f"{self.path}: {self.what}; {self.fix}"
@@ -100,7 +101,8 @@ def _object_problems(obj: voc.VocObject, i: int, width, height, classes, path: s
     elif classes is not None and obj.name not in classes:
         problems.append(Problem(path, "unknown-class",
                                 f"{label} has class {obj.name!r}, not listed in {yaml_hint} classes",
-                                f"rename it to one of: {_classes_text(classes)}, or add it to classes"))
+                                f"rename it to one of: {_classes_text(classes)}, or add it to classes",
+                                ("unknown-class", yaml_hint, obj.name, _classes_text(classes))))
     coords = (obj.xmin, obj.ymin, obj.xmax, obj.ymax)
     box = "({:g}, {:g}, {:g}, {:g})".format(*coords)
     if min(coords) < 0:

@@ -24,13 +24,19 @@ def compose(ws, name: str) -> list[str]:
             f"(an XML a person edited is kept)"]
 
 
-def build(ws, names, force: bool) -> list[str]:
+def outdated(ws, names, force: bool) -> list[str]:
+    """The projects a build would build (not skip): the build's own fingerprint decides."""
     from .dataaug.plan import fingerprint
 
-    lines = []
+    return [p.name for p in ws.projects(ws.default_projects(names))
+            if force or p.build_record().get("fingerprint")
+            != fingerprint(p, ws.profile.size, p.labelled_carriers())]
+
+
+def build(ws, names, force: bool) -> list[str]:
+    lines, todo = [], set(outdated(ws, names, force))
     for project in ws.projects(ws.default_projects(names)):
-        digest = fingerprint(project, ws.profile.size, project.labelled_carriers())
-        if not force and project.build_record().get("fingerprint") == digest:
+        if project.name not in todo:
             lines.append(f"{project.name}: up to date, would skip (--force rebuilds it)")
             continue
         carriers = len(project.labelled_carriers())
@@ -56,11 +62,14 @@ def pull(ws, name: str) -> list[str]:
             f"{shown(project.master, ws.root)}"]
 
 
-def mix(ws, name: str, projects: list[str]) -> list[str]:
-    names = ws.default_projects(projects)
-    images = sum(len(list(p.build_dir.glob("*.jpg"))) for p in ws.projects(names) if p.build_dir.is_dir())
-    return [f"would mix {', '.join(names)} ({images} built image(s)) into "
-            f"{shown(ws.dist_dir / (name + '.tar.gz'), ws.root)} and {name}.manifest.json, replacing them as a pair"]
+def mix_after_build(ws, name: str) -> list[str]:
+    """`inv --dry all` when the build would rebuild: the mix checks what that build writes, and the
+    deploy ships that mix, neither of which a dry run can know yet."""
+    host = _pytorch(ws)
+    return [f"would mix the new builds into {shown(ws.dist_dir / (name + '.tar.gz'), ws.root)} and "
+            f"{name}.manifest.json, checking every annotation as it packs",
+            f"would upload that mix to {host.label}, verify it there and swap it in "
+            f"(the previous dataset kept as .prev)"]
 
 
 def _pytorch(ws):
@@ -82,17 +91,33 @@ def deploy(ws, name: str | None) -> list[str]:
             f"would swap it in for {target}, keeping the current one as {target}.prev"]
 
 
+def _recorded(host) -> str:
+    from .deploy import recorded_folder
+
+    record = host.path(".dlimgmgr/deployed.json")
+    if host.is_local:
+        return recorded_folder(host) or f"nothing (no deploy recorded in {record} yet: the run would stop)"
+    return f"the folder the last deploy filled (as its record on the host, {record}, says)"
+
+
 def rollback(ws) -> list[str]:
+    from .deploy import rollback_folder
+
     host = _pytorch(ws)
-    where = host.dataset_dir or host.path("datasets", "<the last deployed>")
-    return [f"would swap {where} and {where}.prev on {host.label}"]
+    where = rollback_folder(host) or _recorded(host)
+    return [f"would swap {where} and its .prev on {host.label}"]
 
 
 def train(ws) -> list[str]:
+    from .deploy import recorded_folder, voc_root
+
     host = _pytorch(ws)
     if not host.train_command:
         return [f"would stop: {ws.hosts.path}: roles.pytorch has no train_command"]
-    return [f"would run on {host.label} in {host.target_home}: {host.train_command}"]
+    folder = recorded_folder(host)
+    env = {"DLIMGMGR_DATASET_DIR": folder, **voc_root(host, folder)} if folder else {}
+    shown = " ".join(f"{k}={v}" for k, v in env.items()) or f"DLIMGMGR_DATASET_DIR={_recorded(host)}"
+    return [f"would run on {host.label} in {host.target_home} with {shown}: {host.train_command}"]
 
 
 def distribute_config(ws) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from . import pairs
+from . import pairs, voc
 from .errors import UserError
 
 # libyaml's C loader where PyYAML was built with it: 5-10x faster, and yaml is on every start-up path.
@@ -126,6 +126,10 @@ def _validate(path: Path, data) -> dict:
         raise UserError(f"{path}: 'classes' must be a non-empty list of class names")
     if len(set(classes)) != len(classes):
         raise UserError(f"{path}: 'classes' lists a class twice")
+    for cls in classes:
+        problem = voc.class_problem(cls)
+        if problem:
+            raise UserError(f"{path}: {problem}")
     for key, default in (("count", 0), ("seed", 0)):
         value = data.setdefault(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:

@@ -1,4 +1,7 @@
-"""Dataset statistics: counts per project and class (master and build), box sizes, mix splits."""
+"""Dataset statistics: counts per project and class (master and build), box sizes, mix splits.
+
+`labelled` counts annotations a person confirmed or drew; untouched pre-labels are `prelabelled`.
+The newest mix is named, and called stale when a project it mixed was rebuilt after it."""
 from __future__ import annotations
 
 import json
@@ -6,6 +9,7 @@ import statistics
 from pathlib import Path
 
 from . import mixes, pairs, text, voc
+from .projects import BUILD_RECORD
 
 WHERE = ("master", "build")
 
@@ -29,8 +33,11 @@ def _spread(values) -> list:
 def project_stats(project) -> dict:
     """Counts and box sizes (VOC pixels: xmax - xmin + 1) of one loaded project."""
     master, build = pairs.scan(project.master), pairs.scan(project.build_dir)
+    # labelled: what a person confirmed or drew; an untouched pre-label (compose's guess) is not.
+    prelabelled = len(_untouched(project))
     out = {"name": project.name, "sources": len(project.sources()), "carriers": len(master.images),
-           "labelled": len(master.labelled()), "built": len(build.images), "unreadable_xml": 0,
+           "labelled": len(master.labelled()) - prelabelled, "prelabelled": prelabelled,
+           "built": len(build.images), "unreadable_xml": 0,
            "test_only": project.test_only, "classes": {}}
     sizes: dict[tuple[str, str], tuple[list, list]] = {}
     for where, found in zip(WHERE, (master, build)):
@@ -50,6 +57,29 @@ def project_stats(project) -> dict:
     return out
 
 
+def _untouched(project) -> list[str]:
+    from .labeling import unchecked   # the one answer to "has a person looked at it?"
+    return unchecked(project)
+
+
+def stale_reasons(ws, path: Path) -> list[str]:
+    """Why the mix of this manifest no longer shows the builds: a mixed project rebuilt after it
+    (its build record is newer) or its build gone."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        names = sorted((data.get("provenance") or {}).get("projects") or {})
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        return []
+    mixed_at, reasons = path.stat().st_mtime, []
+    for name in names:
+        stamp = ws.projects_dir / name / "build" / BUILD_RECORD
+        if not stamp.is_file():
+            reasons.append(f"projects/{name}/build is gone")
+        elif stamp.stat().st_mtime > mixed_at:
+            reasons.append(f"projects/{name}/build was rebuilt after it")
+    return reasons
+
+
 def manifest_counts(path: Path):
     """The manifest's `counts`, whatever shape it has; None when absent, a string when unreadable."""
     try:
@@ -65,7 +95,8 @@ def collect(ws, names=None) -> dict:
     return {
         "projects": [project_stats(p) for p in ws.projects(names)],
         "manifest": None if manifest is None else {
-            "path": text.shown(manifest, ws.root), "counts": manifest_counts(manifest)},
+            "path": text.shown(manifest, ws.root), "name": mixes.name_of(manifest),
+            "counts": manifest_counts(manifest), "stale": stale_reasons(ws, manifest)},
     }
 
 
@@ -91,9 +122,9 @@ def render(stats: dict) -> list[str]:
     projects = stats["projects"]
     if not projects:
         return ["no projects yet; create one with: inv dlimgmgr.new NAME --source FILE"]
-    lines = text.table([["project", "sources", "carriers", "labelled", "built", "test-only"]] + [
-        [p["name"], p["sources"], p["carriers"], p["labelled"], p["built"], "yes" if p["test_only"] else ""]
-        for p in projects])
+    lines = text.table([["project", "sources", "carriers", "labelled", "pre-labelled", "built", "test-only"]] + [
+        [p["name"], p["sources"], p["carriers"], p["labelled"], p["prelabelled"], p["built"],
+         "yes" if p["test_only"] else ""] for p in projects])
     rows = [["project", "class", "where", "objects", "w min/med/max", "h min/med/max"]]
     for p in projects:
         for name, per in p["classes"].items():
@@ -114,5 +145,9 @@ def render(stats: dict) -> list[str]:
     elif isinstance(manifest["counts"], str):
         lines += ["", f"splits: {manifest['path']} is {manifest['counts']}"]
     else:
-        lines += ["", f"splits ({manifest['path']}):"] + [f"  {s}" for s in _flatten(manifest["counts"])]
+        lines += ["", f"splits of mix {manifest['name']} ({manifest['path']}, the newest):"] \
+            + [f"  {s}" for s in _flatten(manifest["counts"])]
+    if manifest and manifest.get("stale"):
+        lines.append(f"note: mix {manifest['name']} is stale: {'; '.join(manifest['stale'])}; "
+                     f"mix again: inv mix --name {manifest['name']}")
     return lines

@@ -47,6 +47,8 @@ def _input_warnings(project, carriers) -> list[str]:
         shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
         warnings.append(f"{project.name}: {len(stale)} annotation(s) are still the untouched pre-label "
                         f"({shown}); check them with imglabeling before training")
+    from ..shrink import shrink_warning
+    warnings += filter(None, [shrink_warning(project, carriers)])
     unlabelled = len(project.carrier_images()) - len(carriers)
     if unlabelled:
         warnings.append(f"{project.name}: {unlabelled} carrier(s) in {project.master} have no XML and are "

@@ -73,6 +73,20 @@ def html(source: sources.Source, check_report, provenance: dict) -> tuple[str, f
     return page.render(f"dlimgmgr report: {source.title}", summary, sections), fig
 
 
+def _select(ws, mix: str | None, project: str | None):
+    """What the report shows and where it goes: (source, out, check report, provenance); reads only."""
+    if mix is None and project is not None:
+        return _project_report(ws, project)
+    return _mix_report(ws, mix or _newest_mix(ws), project)
+
+
+def plan_report(ws, mix: str | None = None, project: str | None = None) -> list[str]:
+    """`inv --dry dlimgmgr.report`: the run's own choice of source and page, nothing written."""
+    source, out, check_report, _ = _select(ws, mix, project)
+    return [f"would write {out} (the report of {source.title}, {len(source.entries)} image(s), "
+            f"{len(check_report.problems)} problem(s))"]
+
+
 def _project_report(ws, name: str):
     loaded = ws.project(name)
     out = ws.root / "build" / "reports" / f"{name}.report.html"
@@ -91,10 +105,7 @@ def _mix_report(ws, name: str, project: str | None):
 def write_report(ws, mix: str | None = None, project: str | None = None) -> ReportResult:
     """The report of a project (only `project`), or of a mix (default: the newest), or of one
     project's images within a mix (both)."""
-    if mix is None and project is not None:
-        source, out, check_report, provenance = _project_report(ws, project)
-    else:
-        source, out, check_report, provenance = _mix_report(ws, mix or _newest_mix(ws), project)
+    source, out, check_report, provenance = _select(ws, mix, project)
     text, fig = html(source, check_report, provenance)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, text.encode("utf-8"))
