@@ -1,0 +1,58 @@
+"""Helpers for the unit tests: a workspace in tmp_path, a project in it, real JPEGs.
+
+Kept here (not in the flat tests/ helpers) so a unit test imports nothing but the library."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dlimgmgr_tasks.lib import voc
+from dlimgmgr_tasks.lib.workspace import Workspace
+
+
+def jpeg(path: Path, size=(64, 48), color=(200, 30, 30)) -> Path:
+    """A real JPEG file of one colour."""
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, color).save(path, "JPEG", quality=90)
+    return path
+
+
+def png(path: Path, size=(16, 16), color=(0, 0, 255, 255)) -> Path:
+    """A real RGBA PNG of one colour (alpha included)."""
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGBA", size, color).save(path, "PNG")
+    return path
+
+
+def annotation(filename: str, size=(64, 48), *objects: tuple) -> voc.Annotation:
+    """An Annotation with objects given as (name, xmin, ymin, xmax, ymax)."""
+    return voc.Annotation(filename, size[0], size[1], 3, [voc.VocObject(*o) for o in objects])
+
+
+@pytest.fixture
+def ws(tmp_path, monkeypatch) -> Workspace:
+    """An empty checkout in tmp_path with the built-in settings (hosts.yaml: every role local)."""
+    monkeypatch.delenv("DLIMGMGR_HOSTS_FILE", raising=False)
+    root = tmp_path / "repo"
+    (root / "projects").mkdir(parents=True)
+    return Workspace.at(root)
+
+
+@pytest.fixture
+def make_project(ws):
+    """make_project(name, classes=[...], **yaml keys) -> the loaded Project, with master/sources/."""
+    from dlimgmgr_tasks.lib import projects
+
+    def make(name="close", classes=("close",), **config):
+        pdir = ws.projects_dir / name
+        (pdir / "master" / "sources").mkdir(parents=True, exist_ok=True)
+        data = {"classes": list(classes), "count": 2, "seed": 1, **config}
+        (pdir / "project.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+        return projects.load(ws, name)
+    return make
