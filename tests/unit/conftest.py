@@ -12,7 +12,7 @@ from dlimgmgr_tasks.lib import voc
 from dlimgmgr_tasks.lib.workspace import Workspace
 
 
-def jpeg(path: Path, size=(64, 48), color=(200, 30, 30)) -> Path:
+def _jpeg(path: Path, size=(64, 48), color=(200, 30, 30)) -> Path:
     """A real JPEG file of one colour."""
     from PIL import Image
 
@@ -21,7 +21,7 @@ def jpeg(path: Path, size=(64, 48), color=(200, 30, 30)) -> Path:
     return path
 
 
-def png(path: Path, size=(16, 16), color=(0, 0, 255, 255)) -> Path:
+def _png(path: Path, size=(16, 16), color=(0, 0, 255, 255)) -> Path:
     """A real RGBA PNG of one colour (alpha included)."""
     from PIL import Image
 
@@ -30,9 +30,27 @@ def png(path: Path, size=(16, 16), color=(0, 0, 255, 255)) -> Path:
     return path
 
 
-def annotation(filename: str, size=(64, 48), *objects: tuple) -> voc.Annotation:
+def _annotation(filename: str, size=(64, 48), *objects: tuple) -> voc.Annotation:
     """An Annotation with objects given as (name, xmin, ymin, xmax, ymax)."""
     return voc.Annotation(filename, size[0], size[1], 3, [voc.VocObject(*o) for o in objects])
+
+
+@pytest.fixture
+def jpeg():
+    """jpeg(path, size=(64, 48), color=(r, g, b)) writes a real JPEG and returns its path."""
+    return _jpeg
+
+
+@pytest.fixture
+def png():
+    """png(path, size=(16, 16), color=(r, g, b, a)) writes a real RGBA PNG and returns its path."""
+    return _png
+
+
+@pytest.fixture
+def annotation():
+    """annotation(filename, (w, h), (name, xmin, ymin, xmax, ymax), ...) -> voc.Annotation."""
+    return _annotation
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ import pytest
 
 from dlimgmgr_tasks.lib.compose import values
 from dlimgmgr_tasks.lib.errors import UserError
-from conftest import jpeg
 
 
 def test_numbers_and_wholes():
@@ -53,7 +52,7 @@ def test_known_keys_names_the_first_unknown():
         values.known_keys("c", {"x": 1, "y": 2}, {"a", "b"})
 
 
-def test_image_folder(make_project):
+def test_image_folder(make_project, jpeg):
     project = make_project()
     (project.dir / "empty").mkdir()
     jpeg(project.dir / "bg" / "one.jpg")
