@@ -74,3 +74,18 @@ def make_project(ws):
         (pdir / "project.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
         return projects.load(ws, name)
     return make
+
+
+@pytest.fixture
+def checkout(tmp_path, monkeypatch) -> Workspace:
+    """A checkout in tmp_path that holds the package (a link to this one) and whose dataaug host is
+    `local` with target_home the checkout itself, so host-side programs run from it; profile tiny
+    (48x40)."""
+    import dlimgmgr_tasks
+
+    monkeypatch.delenv("DLIMGMGR_HOSTS_FILE", raising=False)
+    root = tmp_path / "repo"
+    (root / "projects").mkdir(parents=True)
+    (root / "dlimgmgr_tasks").symlink_to(Path(dlimgmgr_tasks.__file__).resolve().parent)
+    (root / "hosts.yaml").write_text(f"roles:\n  dataaug: {{host: local, target_home: {root}}}\n")
+    return Workspace.at(root, {"profiles": {"tiny": {"size": [48, 40]}}}, profile="tiny")
