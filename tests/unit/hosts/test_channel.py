@@ -65,12 +65,19 @@ def test_drain_reads_a_stream_into_a_list_or_a_file():
 def test_send_pumps_then_ends_and_stops_when_the_far_side_goes():
     import os
     pipe = _Pipe()
-    seen = []
-    reader = threading.Thread(target=lambda: seen.append(os.read(pipe.r, 100) + os.read(pipe.r, 100)))
+    got, progress = [], []
+
+    def read_all():
+        while True:
+            data = os.read(pipe.r, 100)
+            if not data:
+                return
+            got.append(data)
+    reader = threading.Thread(target=read_all)
     reader.start()
-    channel.send(pipe, [b"abc", b"def"], progress=seen.append)
+    channel.send(pipe, [b"abc", b"def"], progress=progress.append)
     reader.join(10)
-    assert seen[:2] == [3, 6] and pipe.closed
+    assert progress == [3, 6] and pipe.closed and b"".join(got) == b"abcdef"   # EOF ended the reader
     broken = _Pipe(fail_after=3)
     channel.send(broken, [b"abc", b"def", b"ghi"])
     assert broken.sent == 3 and not broken.closed          # nothing more after the failure, no EOF
