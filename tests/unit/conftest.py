@@ -3,6 +3,7 @@
 Kept here (not in the flat tests/ helpers) so a unit test imports nothing but the library."""
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,18 @@ def checkout(tmp_path, monkeypatch) -> Workspace:
     (root / "dlimgmgr_tasks").symlink_to(Path(dlimgmgr_tasks.__file__).resolve().parent)
     (root / "hosts.yaml").write_text(f"roles:\n  dataaug: {{host: local, target_home: {root}}}\n")
     return Workspace.at(root, {"profiles": {"tiny": {"size": [48, 40]}}}, profile="tiny")
+
+
+@pytest.fixture
+def context():
+    """context(ws, dry=False) -> an Invoke Context whose config points the tasks at `ws` (in-process,
+    no `inv` subprocess): the same settings a tasks.py collection would give them."""
+    import invoke
+
+    from dlimgmgr_tasks.lib.workspace import DEFAULTS
+
+    def make(ws, dry=False):
+        conf = {**copy.deepcopy(DEFAULTS), **copy.deepcopy(ws.settings), "root": str(ws.root),
+                "profile": ws.profile.name}
+        return invoke.Context(invoke.Config(overrides={"dlimgmgr": conf, "run": {"dry": dry}}))
+    return make
