@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 
 from dlimgmgr_tasks.lib import orphans
 
@@ -28,6 +29,39 @@ def test_the_right_parent_keeps_the_child_alive():
     assert proc.returncode == 0 and proc.stdout.strip() == "alive"
 
 
-def test_the_prctl_constant_is_linuxs():
+def test_a_child_goes_when_its_parent_is_killed(tmp_path):
+    # parent -> child; the child asks to die with the parent and reports its pid; SIGKILL the parent.
+    pid_file = tmp_path / "child.pid"
+    child = (f"import os, signal, time\nfrom dlimgmgr_tasks.lib.orphans import die_with_parent\n"
+             f"die_with_parent(signal.SIGTERM, parent=os.getppid())\n"
+             f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", f"import subprocess, sys, time\n"
+                               f"subprocess.Popen([sys.executable, '-c', {child!r}])\ntime.sleep(60)\n"])
+    try:
+        for _ in range(600):
+            if pid_file.is_file() and pid_file.read_text():
+                break
+            time.sleep(0.05)
+        child_pid = int(pid_file.read_text())
+    finally:
+        parent.kill()
+        parent.wait()
+    for _ in range(200):          # bounded wait for the kernel's signal, not a timing check
+        if not _alive(child_pid):
+            break
+        time.sleep(0.05)
+    assert not _alive(child_pid)
     assert orphans.PR_SET_PDEATHSIG == 1
-    assert os.getpid() > 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie waits for a reaper: gone as far as the work goes.
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[1][0] != "Z"
+    except OSError:
+        return False

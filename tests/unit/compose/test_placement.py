@@ -60,7 +60,9 @@ def test_overlap_share_is_bounded():
     assert placer._fits((5, 8, 10, 10))        # 5x2 px = 10% of the smaller box covered
     assert placer._fits((5, 5, 10, 10))        # 5x5 px = 25%: at the bound, allowed
     assert not placer._fits((5, 4, 10, 10))    # 5x6 px = 30%: beyond it
-    assert not ComposeConfig().overlap and not _placer(ComposeConfig())._fits((0, 0, 1, 1)) is False
+    apart = _placer(ComposeConfig(margin=2), n=2)        # overlap 0: margin pixels between objects
+    apart.placed.append((0, 0, 10, 10))
+    assert not apart._fits((11, 0, 10, 10)) and apart._fits((12, 0, 10, 10))
 
 
 def test_too_many_objects_is_one_line():

@@ -1,7 +1,6 @@
 """lib/hostside/unpack.py: verify, unpack and swap a dataset in, run as the pytorch host runs it."""
 import io
 import json
-import os
 import subprocess
 import sys
 import tarfile
