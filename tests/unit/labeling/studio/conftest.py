@@ -27,3 +27,54 @@ def task():
              "result": [to_result(VocObject(*box), 64, 48, f"r{i}") for i, box in enumerate(boxes)]}
             for aid, at, boxes, cancelled in annotations]}
     return make
+
+
+class _Api:
+    """A real HTTP server on loopback answering from `routes`: {(METHOD, path): (status, JSON) or a
+    callable giving one};
+    every request is kept in `seen` as (method, path, query, headers, body bytes)."""
+
+    def __init__(self):
+        import json
+        import threading
+        import urllib.parse
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        api = self
+        self.routes, self.seen = {}, []
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self):
+                url = urllib.parse.urlsplit(self.path)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                api.seen.append((self.command, url.path, dict(urllib.parse.parse_qsl(url.query)),
+                                 dict(self.headers), body))
+                route = api.routes.get((self.command, url.path), (404, {"detail": "Not found."}))
+                status, data = route() if callable(route) else route   # a callable answers in turn
+                raw = b"" if data is None else json.dumps(data).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            do_GET = do_POST = do_PATCH = do_DELETE = _answer
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def api():
+    server = _Api()
+    yield server
+    server.close()
