@@ -28,11 +28,14 @@ def test_every_plan_names_its_hosts_and_writes_nothing(ws, make_project, jpeg, a
     assert line.startswith("close: would build from 1 carrier(s) x count 2 at 400x400 on " + local)
     assert "projects/close/master" in plans.push(ws, "close")[0] and str(tmp_path / "lab") in plans.push(ws, "close")[0]
     assert plans.pull(ws, "close")[0].startswith("would fetch the XML changed on role imglabeling host local")
-    assert plans.mix(ws, "voc", ["close"]) == ["would mix close (0 built image(s)) into dist/voc.tar.gz and "
-                                               "voc.manifest.json, replacing them as a pair"]
+    assert plans.outdated(ws, ["close"], force=False) == ["close"]
+    assert plans.mix_after_build(ws, "voc")[0].startswith("would mix the new builds into dist/voc.tar.gz and "
+                                                          "voc.manifest.json")
     assert plans.deploy(ws, None)[0].startswith("would stop: ")
     assert plans.rollback(ws)[0].startswith("would swap ") and ".prev on role pytorch host local" in plans.rollback(ws)[0]
-    assert plans.train(ws) == [f"would run on role pytorch host local in {tmp_path / 'pt'}: ./run_learn.sh"]
+    (train,) = plans.train(ws)   # nothing deployed yet: the dataset folder it would name is unknown
+    assert train.startswith(f"would run on role pytorch host local in {tmp_path / 'pt'} with DLIMGMGR_DATASET_DIR=")
+    assert train.endswith(": ./run_learn.sh")
     assert len(plans.distribute_config(ws)) == 3
     assert plans.prepare(ws)[0].endswith("and make .venv there from requirements.txt")
     assert plans.new(ws, "kanji", [])[0].startswith("would create projects/kanji (project.yaml")

@@ -19,7 +19,8 @@ def test_dry_plans(ws, context, pt, capsys):
     pytorch.train(c)
     out = capsys.readouterr().out
     assert out.count("dry run: nothing is changed") == 3
-    assert f"would run on role pytorch host local in {pt}: echo trained-here" in out
+    assert f"would run on role pytorch host local in {pt} with DLIMGMGR_DATASET_DIR=" in out
+    assert out.rstrip().endswith(": echo trained-here")
     assert not pt.exists()
 
 

@@ -5,6 +5,7 @@ import subprocess
 from dlimgmgr_tasks.lib import voc
 from dlimgmgr_tasks.lib.hashing import sha256_file
 from dlimgmgr_tasks.lib.mix import manifest
+from dlimgmgr_tasks.lib.projects import BUILD_RECORD
 from dlimgmgr_tasks.lib.mix.items import Item
 
 
@@ -29,10 +30,10 @@ def test_recipe_hashes(make_project):
     assert hashes == {"project.yaml": sha256_file(project.yaml_path), "build_fingerprint": None}
     (project.dir / "augment.py").write_text("def augment(sample, rng):\n    yield sample\n")
     project.build_dir.mkdir()
-    (project.build_dir / manifest.BUILD_FINGERPRINT).write_text(json.dumps({"fingerprint": "abc"}))
+    (project.build_dir / BUILD_RECORD).write_text(json.dumps({"fingerprint": "abc"}))
     hashes = manifest.recipe_hashes(project)
     assert hashes["augment.py"] == sha256_file(project.dir / "augment.py") and hashes["build_fingerprint"] == "abc"
-    (project.build_dir / manifest.BUILD_FINGERPRINT).write_text("not json")
+    (project.build_dir / BUILD_RECORD).write_text("not json")
     assert manifest.recipe_hashes(project)["build_fingerprint"] is None
 
 
