@@ -4,36 +4,44 @@ from invoke import Collection
 from . import settings
 
 
-@settings.task(help={"name": "the project (projects/NAME)",
-            "profile": "image-size profile from invoke.yaml (default: dlimgmgr.profile, e.g. ssd 400x400)"})
-def compose(c, name, profile=None):
-    """Make a project's carrier images and pre-label VOC XML in projects/NAME/master/.
+PROJECTS_HELP = {"name": "the project (projects/NAME); or -p NAME, repeated; none: every project",
+                 "project": "a project (repeat for several; with no NAME and no -p: every project)"}
+
+
+@settings.task(positional=["name"], iterable=["project"],
+               help={**PROJECTS_HELP,
+                     "profile": "image-size profile from invoke.yaml (default: dlimgmgr.profile, e.g. ssd 400x400)"})
+def compose(c, name=None, project=None, profile=None):
+    """Make projects' carrier images and pre-label VOC XML in projects/NAME/master/.
 
     Pastes the project's sources as project.yaml's compose: section says (count, placement,
     per_carrier, margin, scale, background); only files whose bytes change are written, and an
     XML a person edited is kept. --profile: image-size profile (default: config dlimgmgr.profile).
+    NAME or -p NAME (repeatable): the projects; none named: every project.
     """
     from .lib import dataaug as build_lib
 
     ws = settings.workspace(c, profile)
+    projects = ws.projects(settings.project_names(name, project))
     if settings.is_dry(c):
         from .lib import plans
-        return settings.show_plan(plans.compose(ws, name))
-    project = ws.project(name)
+        return settings.show_plan([ln for p in projects for ln in plans.compose(ws, p.name)])
     with ws.host("dataaug") as host:  # the (first) dataaug host; the carriers come back into master/
-        print(build_lib.compose_on(host, project, ws.profile.size))
+        for one in projects:
+            print(build_lib.compose_on(host, one, ws.profile.size))
 
 
-@settings.task(help={"name": "the project (projects/NAME)",
-            "build": "draw the built images (projects/NAME/build/) instead of the master carriers",
+@settings.task(positional=["name"], iterable=["project"],
+               help={**PROJECTS_HELP, "build": "draw the built images (projects/NAME/build/) instead of the master carriers",
             "limit": "at most this many thumbnails, sampled evenly (default 48)",
             "coverage": "instead: a PNG of box-centre heatmaps and size/aspect histograms per class, and a summary"})
-def preview(c, name, build=False, limit=None, coverage=False):
-    """Write a contact-sheet PNG of a project's carriers (or --build images) with boxes; print its path.
+def preview(c, name=None, project=None, build=False, limit=None, coverage=False):
+    """Write a contact-sheet PNG of each project's carriers (or --build images) with boxes; print its path.
 
     The sheet lands in build/previews/NAME-master.png (or NAME-build.png). --limit: at most this
     many thumbnails (default 48), sampled evenly over all images. --coverage: instead writes
-    NAME-master-coverage.png (or -build-) and prints its path and a one-line summary.
+    NAME-master-coverage.png (or -build-) and prints its path and a one-line summary. NAME or
+    -p NAME (repeatable): the projects; none named: every project.
     """
     from .lib import preview as lib_preview
     from .lib.errors import UserError
@@ -43,14 +51,18 @@ def preview(c, name, build=False, limit=None, coverage=False):
     except ValueError:
         raise UserError(f"--limit must be a whole number (got {limit!r})") from None
     ws = settings.workspace(c)
-    project = ws.project(name)
-    if coverage:
-        from .lib import coverage as lib_coverage
-        path, cov = lib_coverage.coverage_project(project, build=bool(build))
-        print(path)
-        print(cov.summary(project.name))
-        return
-    print(lib_preview.preview_project(project, build=bool(build), limit=limit))
+    projects = ws.projects(settings.project_names(name, project))
+    if settings.is_dry(c):
+        return settings.show_plan([f"would draw {one.name}'s {'built images' if build else 'carriers'} into "
+                                   f"{lib_preview.sheet_path(one, bool(build), bool(coverage))}" for one in projects])
+    for one in projects:
+        if coverage:
+            from .lib import coverage as lib_coverage
+            path, cov = lib_coverage.coverage_project(one, build=bool(build))
+            print(path)
+            print(cov.summary(one.name))
+        else:
+            print(lib_preview.preview_project(one, build=bool(build), limit=limit))
 
 
 @settings.task(help={"python": "interpreter that makes the virtual environment there (default python3)",

@@ -83,17 +83,20 @@ def migrate(c, path, project=None, rename=None, prefix="", modernize=False, carr
 
 @settings.task(iterable=["project"], help={"project": "project to check; repeat for several (default: all)"})
 def check(c, project=None):
-    """Validate every master and built annotation against its image; exit 1 on any problem."""
-    from .lib import checks
+    """Validate every master and built annotation against its image; exit 1 on any problem.
+
+    One line per problem; problems of one cause (a class project.yaml does not list, one size
+    mismatch) shared by 4 or more become one line with the count and the fix, then 3 examples."""
+    from .lib import checks, problem_groups
 
     report = checks.check_projects(settings.workspace(c), project or None)
-    for problem in report.problems:
-        print(problem.line())
+    for line in problem_groups.lines(report.problems):
+        print(line)
     summary = (f"checked {report.annotations} annotation(s) and {report.images} image(s) "
                f"in {report.projects} project(s)")
     if report.problems:
-        raise Exit(f"error: {summary}: {len(report.problems)} problem(s), one per line above; "
-                   f"fix them and run inv dlimgmgr.check again", code=1)
+        raise Exit(f"error: {summary}: {len(report.problems)} problem(s) of {problem_groups.causes(report.problems)} "
+                   f"cause(s), one line per cause above; fix them and run inv dlimgmgr.check again", code=1)
     print(f"{summary}: no problems")
 
 
@@ -190,25 +193,26 @@ def mix(c, name=None, projects=None, train=None, val=None, test=None, seed=None,
 
     conf = settings.cfg(c).mix
     names = parse_names(projects) or list(conf.get("projects") or [])
-    if settings.is_dry(c):
-        from .lib import plans
-        return settings.show_plan(plans.mix(settings.workspace(c, profile), settings.pick(name, conf.name), names))
-    result = mix_lib.mix(settings.workspace(c, profile), settings.pick(name, conf.name), names,
-                         train=parse_number("--train", settings.pick(train, conf.train)),
-                         val=parse_number("--val", settings.pick(val, conf.val)),
-                         test=parse_number("--test", settings.pick(test, conf.test)),
-                         seed=parse_number("--seed", settings.pick(seed, conf.seed), int),
-                         remap=parse_remap(settings.pick(remap, conf.get("remap") or {})),
-                         negatives=bool(settings.pick(negatives, conf.get("negatives", False))),
-                         formats=parse_names(settings.pick(format, conf.get("formats") or ["voc"])))
+    options = dict(train=parse_number("--train", settings.pick(train, conf.train)),
+                   val=parse_number("--val", settings.pick(val, conf.val)),
+                   test=parse_number("--test", settings.pick(test, conf.test)),
+                   seed=parse_number("--seed", settings.pick(seed, conf.seed), int),
+                   remap=parse_remap(settings.pick(remap, conf.get("remap") or {})),
+                   negatives=bool(settings.pick(negatives, conf.get("negatives", False))),
+                   formats=parse_names(settings.pick(format, conf.get("formats") or ["voc"])))
+    ws, name = settings.workspace(c, profile), settings.pick(name, conf.name)
+    if settings.is_dry(c):  # the run's own decision (lib.mix.plan): a mix it would refuse fails alike
+        return settings.show_plan(mix_lib.plan(ws, name, names, **options))
+    result = mix_lib.mix(ws, name, names, **options)
     print(result.summary())
 
 
 @settings.task(help={"timeout": "seconds to wait for each host (default 10)"})
 def hosts(c, timeout=10):
-    """Check every role's host: reachable, host key known, auth ok, target_home writable, python (dataaug, pytorch).
+    """Check every role's host and what its role needs: reachable, key, auth, target_home, python, role.
 
-    Prints one table row per role entry; exit 1 with the first problem of each failing host.
+    role: pytorch's dataset_dir parent is writable; a Label Studio role's server answers and takes
+    the token. Prints one table row per role entry, then one `problem:` line per failure; exit 1.
     """
     from .lib import hostcheck
 
@@ -216,7 +220,8 @@ def hosts(c, timeout=10):
     print("\n".join(hostcheck.table(checks)))
     failed = [chk for chk in checks if not chk.ok]
     for chk in failed:
-        print(f"problem: {chk.problem}")
+        for problem in chk.problems:
+            print(f"problem: {problem}")
     if failed:
         raise Exit(f"error: {len(failed)} of {len(checks)} host check(s) failed; see 'problem:' above", code=1)
 
@@ -231,6 +236,9 @@ def trust(c, host, port=None, yes=False):
     from .console import confirm
     from .lib import hostcheck
 
+    if settings.is_dry(c):   # no connection, no key added: trusting is a person's decision
+        return settings.show_plan([f"would connect to {host} (port {port or 'from the hosts file, else 22'}), "
+                                   "show its host key fingerprint and, once confirmed, add it to known_hosts"])
     offer = hostcheck.offered_key(settings.workspace(c), host, port)
     print(f"{offer.name} offers {offer.key.get_name()} key {offer.fingerprint}")
     if offer.trusted:
@@ -267,6 +275,8 @@ def report(c, mix=None, project=None):
     provenance) of a mix or a project; prints its path."""
     from .lib import report as report_lib
 
+    if settings.is_dry(c):
+        return settings.show_plan(report_lib.plan_report(settings.workspace(c), mix=mix, project=project))
     print(report_lib.write_report(settings.workspace(c), mix=mix, project=project).summary())
 
 

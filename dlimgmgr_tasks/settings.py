@@ -73,12 +73,23 @@ class DlArgument(invoke.Argument):
 
 
 class DlTask(invoke.Task):
-    """An Invoke task whose flags take their short name and type from the tables above."""
+    """An Invoke task whose flags take their short name and type from the tables above.
+
+    A positional parameter with a default (`def compose(c, name=None, project=None)`) is an
+    optional positional: `inv dataaug.compose close imglabeling.push close` still gives it a word,
+    while `inv dataaug.compose -p a -p b imglabeling.push -p a` (or no name at all) leaves it empty
+    instead of swallowing the next task's name (see _optional_positionals below)."""
 
     def get_arguments(self, ignore_unknown_help=None):
+        import inspect
+
         args = super().get_arguments(ignore_unknown_help)
+        params = inspect.signature(self.body).parameters
         for arg in args:
             arg.__class__ = DlArgument  # same state, checked casting
+            param = params.get(arg.name)
+            arg.dl_optional = bool(arg.positional and param is not None
+                                   and param.default is not inspect.Parameter.empty)
         return args
 
     def arg_opts(self, name, default, taken_names):
@@ -101,6 +112,48 @@ def task(*args, **kwargs):
     return lambda fn: invoke.task(*args, **kwargs)(user_errors(fn))
 
 
+def project_names(name, project) -> list[str] | None:
+    """The projects a per-project verb works on: the positional NAME and every `-p NAME`, in order,
+    once each; None (every project) when none is named."""
+    names = ([name] if name else []) + list(project or [])
+    return list(dict.fromkeys(names)) or None
+
+
+def _optional_positionals() -> None:
+    """Teach Invoke's parser the optional positional (DlTask): when the next word is another task
+    (or the line ends) and the only positionals still missing are optional, they stay empty ("")
+    instead of eating that task's name or failing with "did not receive required positional
+    arguments". A project named like a task (`build`) is then given with `-p build`."""
+    from invoke.parser import parser as iparser
+
+    if getattr(iparser.ParseMachine, "_dl_optional", False):
+        return
+    handle, complete = iparser.ParseMachine.handle, iparser.ParseMachine.complete_context
+
+    def _close(ctx) -> None:
+        missing = ctx.missing_positional_args if ctx is not None else []
+        if missing and all(getattr(a, "dl_optional", False) for a in missing):
+            for arg in missing:
+                arg._value = ""
+
+    def _handle(self, token):
+        ctx = self.context
+        if (ctx is not None and token not in ctx.flags and not self.waiting_for_flag_value
+                and (token in self.contexts or (self.initial and token in self.initial.flags))):
+            _close(ctx)
+        return handle(self, token)
+
+    def _complete(self):
+        _close(self.context)
+        return complete(self)
+
+    iparser.ParseMachine.handle, iparser.ParseMachine.complete_context = _handle, _complete
+    iparser.ParseMachine._dl_optional = True
+
+
+_optional_positionals()
+
+
 def is_dry(c) -> bool:
     """`inv --dry TASK`: every task that changes something prints its plan and changes nothing."""
     return bool(c.config.run.dry)
@@ -115,6 +168,10 @@ def user_errors(fn):
     """Turn a UserError into Invoke's Exit: one line on stderr, exit code 1, no traceback."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        import signal
+
+        if getattr(signal.getsignal(signal.SIGINT), "__name__", "") == "_interrupted_early":
+            signal.signal(signal.SIGINT, signal.default_int_handler)   # tasks.py's start-up handler ends here
         try:
             return fn(*args, **kwargs)
         except UserError as exc:

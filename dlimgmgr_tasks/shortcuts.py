@@ -15,6 +15,12 @@ def all_(c, profile=None):
     # The task bodies, called in order: each one's config defaults apply, and a failing step
     # stops the chain with its own one-line error before the next step touches anything.
     build(c, profile=profile)
+    if settings.is_dry(c):
+        from .lib import plans
+
+        ws = settings.workspace(c, profile)
+        if plans.outdated(ws, [], False):   # the mix would check builds that do not exist yet
+            return settings.show_plan(plans.mix_after_build(ws, settings.cfg(c).mix.name))
     mix(c, profile=profile)
     deploy(c)
 

@@ -16,6 +16,10 @@ pytest_plugins = [
     "tests.helpers.ssh_fixtures",   # sshd, ssh_entry, ssh_repo, password_user: a real sshd on 127.0.0.2-4
     "tests.helpers.labelstudio",    # label_studio: a real Label Studio on 127.0.0.1, once per session
     "tests.helpers.remotebuild",    # remote, local_icons: the dataaug role on SSH hosts
+    "tests.helpers.unit_fixtures",  # ws, make_project, checkout, jpeg, png, annotation, context
+    "tests.helpers.labeling_fixtures",  # carriers: labelled carriers in a unit-test project
+    "tests.helpers.studio_fixtures",    # nowhere, task, api: Label Studio's side without a server
+    "tests.helpers.migrate_fixtures",   # legacy, target: a made-up dl_image_manager checkout
 ]
 
 # ---------------------------------------------------------------- the suite's end check

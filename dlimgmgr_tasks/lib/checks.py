@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from pathlib import Path
 
-from . import images, pairs
+from . import images, pairs, text
 from . import projects as projects_lib
 from . import voc
 from .errors import UserError
@@ -33,23 +32,13 @@ class Problem:
     code: str
     what: str
     fix: str
+    cause: tuple = ()   # what problems of one cause share (lib/problem_groups): e.g. the unknown class
 
     def line(self) -> str:
         return f"{self.path}: {self.what}; {self.fix}"
 
     def __str__(self) -> str:
         return self.line()
-
-
-def display_path(path, root) -> str:
-    """The path as people should read it: relative to the repo root when inside it."""
-    path = Path(path)
-    if root is not None:
-        try:
-            return str(path.resolve().relative_to(Path(root).resolve()))
-        except ValueError:
-            pass
-    return str(path)
 
 
 # --- images ---------------------------------------------------------------------------------
@@ -112,7 +101,8 @@ def _object_problems(obj: voc.VocObject, i: int, width, height, classes, path: s
     elif classes is not None and obj.name not in classes:
         problems.append(Problem(path, "unknown-class",
                                 f"{label} has class {obj.name!r}, not listed in {yaml_hint} classes",
-                                f"rename it to one of: {_classes_text(classes)}, or add it to classes"))
+                                f"rename it to one of: {_classes_text(classes)}, or add it to classes",
+                                ("unknown-class", yaml_hint, obj.name, _classes_text(classes))))
     coords = (obj.xmin, obj.ymin, obj.xmax, obj.ymax)
     box = "({:g}, {:g}, {:g}, {:g})".format(*coords)
     if min(coords) < 0:
@@ -234,15 +224,15 @@ def check_xml_bytes(data: bytes, image_path, classes, xml_name=None, root=None) 
     shown = str(xml_name) if xml_name is not None else "<annotation>"
     image = None if image_path is None else os.fspath(image_path)
     rules = Rules(tuple(classes) if classes is not None else None)
-    return check_data(data, image, rules, shown, None if image is None else display_path(image, root)).problems
+    return check_data(data, image, rules, shown, None if image is None else text.shown(image, root)).problems
 
 
 def check_pair(xml_path, image_path, classes, root=None) -> list[Problem]:
     """Check one annotation file against its image file (anywhere on disk)."""
     image = None if image_path is None else os.fspath(image_path)
     rules = Rules(tuple(classes) if classes is not None else None)
-    return check_file(xml_path, image, rules, display_path(xml_path, root),
-                      None if image is None else display_path(image, root)).problems
+    return check_file(xml_path, image, rules, text.shown(xml_path, root),
+                      None if image is None else text.shown(image, root)).problems
 
 
 # --- folders --------------------------------------------------------------------------------
@@ -310,7 +300,7 @@ def rebuild_fix(project_name: str) -> str:
 
 def project_rules(project, root, build: bool = False) -> Rules:
     """The rules for a project's master carriers, decoded in full (or, with `build`, for its build/)."""
-    return Rules(tuple(project.classes), display_path(project.yaml_path, root),
+    return Rules(tuple(project.classes), text.shown(project.yaml_path, root),
                  rebuild_fix(project.name) if build else None, decode=not build)
 
 
@@ -324,7 +314,7 @@ def _check_project(project, include_build, root):
     problems, n_xml, n_img = master_problems(project, root)
     if include_build:
         found = pairs.scan(project.build_dir)
-        problems += check_folder_pairs(found, display_path(project.build_dir, root),
+        problems += check_folder_pairs(found, text.shown(project.build_dir, root),
                                        project_rules(project, root, build=True))
         n_xml, n_img = n_xml + found.annotations, n_img + len(found.images)
     return problems, n_xml, n_img
@@ -339,10 +329,10 @@ def master_problems(project, root=None) -> tuple[list[Problem], int, int]:
         try:
             images.verify(source)
         except images.ImageProblem as exc:
-            problems.append(_image_problem(display_path(source, root), exc, "source image"))
+            problems.append(_image_problem(text.shown(source, root), exc, "source image"))
     found = pairs.scan(project.master)
     problems += check_folder_pairs(
-        found, display_path(project.master, root), project_rules(project, root),
+        found, text.shown(project.master, root), project_rules(project, root),
         f"label it (inv imglabeling.push {project.name}) or compose again (inv dataaug.compose {project.name})")
     return problems, found.annotations, len(found.images)
 
@@ -368,9 +358,9 @@ def _bad_project(ws, name: str, exc: UserError) -> Problem:
     if not yaml_path.is_file():
         raise exc
     msg = str(exc)
-    for prefix in (f"{yaml_path}: ", f"{display_path(yaml_path, ws.root)}: "):
+    for prefix in (f"{yaml_path}: ", f"{text.shown(yaml_path, ws.root)}: "):
         msg = msg.removeprefix(prefix)
-    return Problem(display_path(yaml_path, ws.root), "bad-project", msg, "correct the file")
+    return Problem(text.shown(yaml_path, ws.root), "bad-project", msg, "correct the file")
 
 
 def check_projects(ws, names=None, include_build: bool = True) -> Report:

@@ -121,9 +121,9 @@ def plot(cov: Coverage, out_path: Path, title: str) -> Path:
 def coverage_project(project, build: bool = False) -> tuple[Path, Coverage]:
     """Measure and plot a project's masters (or build) into ROOT/build/previews/NAME-KIND-coverage.png
     (ROOT: the project's workspace)."""
-    from .preview import project_items
+    from .preview import project_items, sheet_path
 
     kind = "build" if build else "master"
     cov = measure(project_items(project, build))
-    out = project.workspace.root / "build" / "previews" / f"{project.name}-{kind}-coverage.png"
+    out = sheet_path(project, build, coverage=True)
     return plot(cov, out, f"{project.name} {kind}"), cov

@@ -20,6 +20,7 @@ import json
 import secrets
 from pathlib import Path
 
+from . import mixes
 from .errors import UserError
 from .files import held_interrupt
 from .hostside import ship
@@ -28,42 +29,6 @@ from .inflight import DEPLOY_LOCK as LOCK, DEPLOY_STAGING as STAGING
 STATE = ".dlimgmgr/deployed.json"     # under target_home: what was deployed where (for rollback)
 ROLE = "pytorch"
 KEPT = "the previous dataset was left in place"
-
-
-def find_manifest(ws, name: str | None = None) -> Path:
-    """dist/<name>.manifest.json, or the newest manifest in dist/ when no name is given."""
-    dist = ws.dist_dir
-    if name:
-        from .mix import check_name
-
-        path = dist / f"{check_name(name)}.manifest.json"
-        if not path.is_file():
-            known = sorted(p.name[: -len(".manifest.json")] for p in dist.glob("*.manifest.json")) if dist.is_dir() else []
-            raise UserError(f"{path}: no mix named {name!r} (mixed: {', '.join(known) or 'none'}); "
-                            f"run: inv mix --name {name}")
-        return path
-    found = sorted(dist.glob("*.manifest.json"), key=lambda p: p.stat().st_mtime) if dist.is_dir() else []
-    if not found:
-        raise UserError(f"{dist}: no mixed dataset yet; run: inv mix")
-    return found[-1]
-
-
-def read_manifest(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        name, sha256 = data["name"], data["sha256"]
-    except (OSError, ValueError, KeyError, TypeError):
-        raise UserError(f"{path}: unreadable manifest; mix again: inv mix") from None
-    from .mix import NAME_RE
-
-    if not isinstance(name, str) or not NAME_RE.fullmatch(name) or not isinstance(sha256, str):
-        # A hand-made name such as '.' or 'a/b' would point the deploy at another folder.
-        raise UserError(f"{path}: names the dataset {name!r}, not a plain name (letters, digits, '.', '_', '-'); "
-                        f"mix again: inv mix")
-    archive = path.with_name(f"{name}.tar.gz")
-    if not archive.is_file():
-        raise UserError(f"{archive}: missing (its manifest is {path.name}); mix again: inv mix --name {name}")
-    return {**data, "archive_path": archive, "sha256": sha256}
 
 
 def dataset_dir(config, name: str, has_test: bool = False) -> str:
@@ -76,21 +41,24 @@ def dataset_dir(config, name: str, has_test: bool = False) -> str:
     return base
 
 
+def swap_target(config, name: str, has_test: bool = False) -> tuple[str, str | None]:
+    """What a deploy swaps in, and the year folder inside it. plain: dataset_dir itself. vocdevkit:
+    DATASET_DIR/VOCdevkit whole, holding the one VOC2012 (or VOC2007) of its mix, so a mix that
+    adds a test split leaves no old VOC2012 behind and a rollback brings back the year with it."""
+    if config.layout != "vocdevkit":
+        return dataset_dir(config, name, has_test), None
+    year = dataset_dir(config, name, has_test)
+    return year.rsplit("/", 1)[0], year.rsplit("/", 1)[1]
+
+
 def has_test_split(manifest: dict) -> bool:
     return bool(((manifest.get("counts") or {}).get("images") or {}).get("test"))
 
 
 def unpack(host, where: str, *args: str) -> str:
     """Run the unpacker (lib/hostside/unpack.py, sent to `where` by ship.ensure) on the host; its
-    one-line result, or a UserError carrying its one-line `error: ...`."""
-    try:
-        return host.run(ship.command(host, where, *args), what="unpack").strip()
-    except UserError as exc:
-        # the unpacker ends with one `error: ...` line on stderr: that line is the message.
-        _, found, why = str(exc).partition("): error: ")
-        if found:
-            raise UserError(f"{host.label}: {why}") from None
-        raise
+    one-line result, or a UserError carrying its one-line `error: ...` (host.run shows it once)."""
+    return host.run(ship.command(host, where, *args), what="unpack").strip()
 
 
 def interrupted_message(phase: str, result: str | None = None) -> str:
@@ -104,15 +72,16 @@ def interrupted_message(phase: str, result: str | None = None) -> str:
 def deploy(ws, name: str | None = None) -> str:
     """Ship the newest (or the named) mix to the pytorch host and swap it in; the line to print.
     Ctrl-C ends in a KeyboardInterrupt whose message says which dataset is in place."""
-    manifest = read_manifest(find_manifest(ws, name))
+    manifest = mixes.read(mixes.find(ws, name))
     name = manifest["name"]
     with ws.host(ROLE) as host:
         home, token = host.home, secrets.token_hex(8)
         staging = f"{home}/{STAGING}/{name}.{token}.tar.gz"
-        target = dataset_dir(host.config, name, has_test_split(manifest))
+        target, inner = swap_target(host.config, name, has_test_split(manifest))
         # `--flag=value`: a value can never be read as an option of the unpacker.
         common = [f"--archive={staging}", f"--sha256={manifest['sha256']}", f"--top={name}",
-                  f"--dataset-dir={target}", f"--token={token}", f"--lock={home}/{LOCK}"]
+                  f"--dataset-dir={target}", f"--token={token}", f"--lock={home}/{LOCK}"] \
+            + ([f"--inner={inner}"] if inner else [])
         try:
             where = ship.ensure(host, first=f"mkdir -p -- {host.quote(f'{home}/{STAGING}')}",
                                 what="making the staging folder")
@@ -133,19 +102,50 @@ def deploy(ws, name: str | None = None) -> str:
         return line
 
 
+def rollback_folder(config) -> str | None:
+    """The folder a rollback swaps, when the hosts file alone decides it: dataset_dir (vocdevkit:
+    its VOCdevkit, year and all). None: the last deploy's record on the host decides (the default
+    dataset_dir is named after the mix)."""
+    return swap_target(config, "NAME")[0] if config.dataset_dir else None
+
+
+def recorded_folder(config) -> str | None:
+    """The folder the last deploy filled, read from its record without connecting: a local role
+    only (an SSH host's record is read there); None when there is none."""
+    if not config.is_local:
+        return None
+    try:
+        record = json.loads(Path(config.path(STATE)).read_text())
+        folder = str(record["dataset_dir"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    years = sorted(str(p) for p in Path(folder).glob("VOC20[01][0-9]")) if record.get("vocdevkit") else []
+    return years[0] if years else folder   # as unpack.py's `where` answers
+
+
+def voc_root(config, folder: str) -> dict:
+    """What train_command gets besides DLIMGMGR_DATASET_DIR under `layout: vocdevkit`: the root
+    torchvision's VOCDetection(root=...) wants (two levels above VOCdevkit/VOC2012) and the year."""
+    if config.layout != "vocdevkit":
+        return {}
+    top, year = folder.rstrip("/").rsplit("/VOCdevkit/VOC", 1) if "/VOCdevkit/VOC" in folder else (folder, "")
+    return {"DLIMGMGR_VOC_ROOT": top, "DLIMGMGR_VOC_YEAR": year}
+
+
 def rollback(ws) -> str:
     """Swap the role's dataset_dir and dataset_dir.prev (the last deploy's folder by default)."""
     with ws.host(ROLE) as host:
         args = ["rollback", f"--state={host.home}/{STATE}", f"--lock={host.home}/{LOCK}"]
-        if host.config.dataset_dir and host.config.layout == "plain":  # vocdevkit: the state knows VOC2007/2012
-            args.append(f"--dataset-dir={host.config.dataset_dir}")
+        if rollback_folder(host.config):
+            args.append(f"--dataset-dir={rollback_folder(host.config)}")
         return unpack(host, ship.ensure(host), *args)
 
 
 def train(ws) -> None:
     """Run the role's train_command in target_home, its output streamed; a non-zero exit is a UserError.
 
-    DLIMGMGR_DATASET_DIR is set to the folder the last deploy filled, when there was one."""
+    DLIMGMGR_DATASET_DIR is set to the folder the last deploy filled, when there was one; under
+    `layout: vocdevkit` also DLIMGMGR_VOC_ROOT and DLIMGMGR_VOC_YEAR (voc_root)."""
     with ws.host(ROLE) as host:
         command = host.config.train_command
         if not command:
@@ -155,6 +155,7 @@ def train(ws) -> None:
         try:
             env["DLIMGMGR_DATASET_DIR"] = json.loads(unpack(host, ship.ensure(host), "where",
                                                             f"--state={host.home}/{STATE}"))
+            env.update(voc_root(host.config, env["DLIMGMGR_DATASET_DIR"]))
         except (UserError, ValueError):
             pass
         code = host.stream(command, env=env)

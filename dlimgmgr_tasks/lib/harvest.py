@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import projects as projects_lib
-from . import scaffold
+from . import scaffold, text
 from .errors import UserError
 from .hashing import sha256_file
 
@@ -52,13 +52,6 @@ def candidates(src_dir) -> list[Path]:
     if not src_dir.is_dir():
         raise UserError(f"{src_dir}: not a folder; give the folder that holds the harvested images")
     return sorted(p for p in src_dir.iterdir() if p.is_file() and not p.name.startswith("."))
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _copy_into(src: Path, folder: Path, dest_name: str) -> Path:
@@ -111,7 +104,7 @@ def import_dir(ws, src_dir, project: str | None = None, each: bool = False,
             continue
         digest = sha256_file(path)
         if digest in known:
-            outcomes.append(Outcome(path, SKIPPED, f"known as {_rel(known[digest], root)}"))
+            outcomes.append(Outcome(path, SKIPPED, f"known as {text.shown(known[digest], root)}"))
             continue
         try:
             if target is not None:
@@ -130,12 +123,12 @@ def import_dir(ws, src_dir, project: str | None = None, each: bool = False,
             outcomes.append(Outcome(path, REFUSED, str(exc).removeprefix(f"{path}: ")))
             continue
         known[digest] = dest
-        detail = f"-> {_rel(dest, root)}"
+        detail = f"-> {text.shown(dest, root)}"
         if target is not None:
             try:
                 target.source_class(dest)
             except UserError:
                 detail += (f" (no class for it yet: rename it after a class or map it under "
-                           f"source_classes in {_rel(target.yaml_path, root)})")
+                           f"source_classes in {text.shown(target.yaml_path, root)})")
         outcomes.append(Outcome(path, ADDED, detail))
     return outcomes

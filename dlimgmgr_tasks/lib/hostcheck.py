@@ -7,6 +7,7 @@ own `check_access`. Plain library code returning data: the tasks print it.
 """
 from __future__ import annotations
 
+import posixpath
 import secrets
 import shlex
 import shutil
@@ -14,12 +15,15 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import text
 from .errors import UserError
 from .hosts import open_host
 from .hosts.config import HostConfig
 
 OK, FAIL, SKIP = "ok", "FAIL", "-"
-COLUMNS = ("reachable", "key", "auth", "home", "python")
+# role: what the role itself needs beyond the host (pytorch: a writable parent for dataset_dir;
+# a Label Studio imglabeling role: the server answers and accepts the token).
+COLUMNS = ("reachable", "key", "auth", "home", "python", "role")
 # dataaug runs the framework (3.11+); pytorch runs only the standard-library unpacker (lib/hostside); imglabeling no Python.
 MIN_PYTHON = {"dataaug": (3, 11), "pytorch": (3, 8)}
 PY_CHECK = "import sys; assert sys.version_info >= {0}, sys.version; print(sys.version.split()[0])"
@@ -29,28 +33,36 @@ PY_CHECK = "import sys; assert sys.version_info >= {0}, sys.version; print(sys.v
 class HostCheck:
     host: HostConfig
     results: dict = field(default_factory=dict)   # column -> ok / FAIL / - / a short value
-    problem: str = ""                              # the first failure, one line
+    problems: list = field(default_factory=list)   # every failure, one line each, naming what to do
 
     @property
     def ok(self) -> bool:
-        return not self.problem
+        return not self.problems
+
+    @property
+    def problem(self) -> str:
+        return self.problems[0] if self.problems else ""
 
     def fail(self, column: str, message: str) -> None:
         self.results[column] = FAIL
-        if not self.problem:
-            self.problem = message
+        self.problems.append(message)
 
 
 def check_host(host, timeout: float = 10) -> HostCheck:
     """One host (lib.hosts Host, opened with this timeout) through every column; closes it."""
     chk = HostCheck(host.config)
+    if host.config.tool == "labelstudio":
+        check_label_studio(chk, timeout)
     with host:
         access, problem = host.check_access()
         chk.results.update(access)
         if problem:
-            chk.problem = problem
+            chk.problems.insert(0, problem)
             chk.results.update(home=SKIP, python=SKIP)
+            chk.results.setdefault("role", SKIP)
             return chk
+        if host.config.role == "pytorch":
+            _check_dataset_parent(host, chk, timeout)
         home = host.quote(host.config.target_home)
         try:
             host.run(f'mkdir -p {home} && t=$(mktemp {home}/.dlimgmgr-check.XXXXXX) && rm -f "$t"',
@@ -58,6 +70,7 @@ def check_host(host, timeout: float = 10) -> HostCheck:
             chk.results["home"] = OK
         except UserError as exc:
             chk.fail("home", f"{exc}; create {host.config.target_home} there or fix target_home")
+        chk.results.setdefault("role", SKIP)
         minimum = MIN_PYTHON.get(host.config.role)
         if minimum is None:
             chk.results["python"] = SKIP
@@ -69,6 +82,51 @@ def check_host(host, timeout: float = 10) -> HostCheck:
             chk.fail("python", f"{exc}; set python: ({'.'.join(map(str, minimum))}+) for this host "
                                f"in the hosts file")
     return chk
+
+
+def _shell_path(host, path: str) -> str:
+    # `~/x` as the deploy reads it (expanded there): $HOME stays outside the quotes.
+    return f'"$HOME"/{host.quote(path[2:])}' if path.startswith("~/") else host.quote(path)
+
+
+def _check_dataset_parent(host, chk: HostCheck, timeout: float) -> None:
+    """pytorch: the deploy renames its dataset into the folder above dataset_dir (vocdevkit: above
+    its VOCdevkit), so that folder (or, not made yet, its nearest existing ancestor) must be a
+    writable directory."""
+    from .deploy import swap_target
+
+    # The folder a deploy renames its dataset into (NAME, the mix's, need not exist: its ancestor).
+    parent = posixpath.dirname(swap_target(host.config, "NAME")[0].rstrip("/"))
+    probe = (f'p={_shell_path(host, parent)}; while [ ! -e "$p" ] && [ "$p" != / ]; do p=$(dirname "$p"); done; '
+             f'if [ -d "$p" ] && [ -w "$p" ]; then echo ok; else echo "$p"; fi')
+    try:
+        answer = host.run(probe, what="looking at dataset_dir", timeout=timeout * 3).strip()
+    except UserError as exc:
+        chk.fail("role", f"{exc}; check dataset_dir in the hosts file")
+        return
+    if answer == "ok":
+        chk.results["role"] = OK
+    else:
+        chk.fail("role", f"{host.config.label}: {answer} is not a writable folder, so a deploy cannot place "
+                         f"dataset_dir {host.config.dataset_dir or parent} there; make it writable there, or set "
+                         f"dataset_dir in the hosts file to a folder this user may write")
+
+
+def check_label_studio(chk: HostCheck, timeout: float) -> None:
+    """A Label Studio role: the server answers at its url and accepts the token (one request that
+    needs both), through the same client push and pull use."""
+    from .labeling.studio.client import Client
+
+    entry = chk.host
+    client = Client(entry.url, entry.token or "", where=f"role {entry.role} ({entry.tool})",
+                    token_env=entry.token_env or "token_env", timeout=timeout)
+    try:
+        who = client.get("/api/current-user/whoami")
+    except UserError as exc:
+        chk.fail("role", str(exc))
+        return
+    chk.results["role"] = f"Label Studio: {who.get('email') or who.get('username') or OK}" \
+        if isinstance(who, dict) else OK
 
 
 def check_hosts(ws, timeout: float = 10) -> list[HostCheck]:
@@ -84,8 +142,7 @@ def check_hosts(ws, timeout: float = 10) -> list[HostCheck]:
 def table(checks: list[HostCheck]) -> list[str]:
     rows = [("role", "host", *COLUMNS)]
     rows += [(c.host.role, c.host.address, *(str(c.results.get(col, SKIP)) for col in COLUMNS)) for c in checks]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
+    return text.table(rows)
 
 
 def distribute_config(ws, timeout: float = 10) -> list[str]:

@@ -155,7 +155,27 @@ def load(path, head: Header | None = None):
     try:
         with Image.open(path) as im:
             im.load()
-            return im.copy()
+            return eight_bit(im.copy())
     except (OSError, ValueError, SyntaxError) as exc:
         raise ImageProblem(f"does not decode ({exc})", "damaged-image",
                            "restore it from a good copy, or replace it") from None
+
+
+def eight_bit(im):
+    """A 16-bit greyscale image (PNG's, Pillow's I;16 or I) scaled to 8-bit L (65535 -> 255):
+    Pillow's own convert("RGB") clips every value above 255 to white. 8-bit modes pass as they are."""
+    import numpy as np
+    from PIL import Image
+
+    if im.mode not in ("I", "F") and not im.mode.startswith("I;16"):
+        return im
+    if im.mode == "F":
+        raise ImageProblem("is a floating-point image, which has no 8-bit meaning", "float-image",
+                           "save it as an 8-bit or 16-bit PNG or a JPEG")
+    values = np.asarray(im, dtype=np.float64) if im.mode == "I" else np.asarray(im.convert("I"), dtype=np.float64)
+    top = values.max(initial=0)
+    if values.min(initial=0) < 0 or top > 65535:
+        raise ImageProblem("is a 32-bit image with values outside 0-65535", "deep-image",
+                           "save it as an 8-bit or 16-bit PNG or a JPEG")
+    scale = 1.0 if im.mode == "I" and top <= 255 else 255 / 65535
+    return Image.fromarray(np.rint(values * scale).astype(np.uint8), "L")

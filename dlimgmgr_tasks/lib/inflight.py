@@ -9,6 +9,9 @@ Standard library only, no imports: it is shipped to the pytorch host with lib/ho
     .build.tmp-share-...      SHARE: a host's share folder (in that host's target_home)
     .build.old-...            OLD: the previous build/ while the new one is swapped in
     .build.lock               BUILD_LOCK: one build of a project at a time
+  in projects/
+    .new-NAME-XXXX            NEW_PROJECT: a project `inv dlimgmgr.new` is writing, renamed whole
+    .migrate-NAME-XXXX        MIGRATING: a project `inv dlimgmgr.migrate` is writing, renamed whole
   beside any destination
     .NAME.incoming.XXXX       INCOMING: a tree or dataset being received (lib.hosts.streams, unpack)
     .NAME.old.XXXX            REPLACED: the tree a replacing receive moved aside
@@ -26,6 +29,8 @@ SHARE = ".build.tmp-share-"
 OLD = ".build.old-"
 BUILD_LOCK = ".build.lock"
 BUILD_GLOB = ".build.*"          # everything a build leaves in a project folder
+NEW_PROJECT = ".new-"
+MIGRATING = ".migrate-"
 INCOMING = ".incoming."
 REPLACED = ".old."
 PART = ".part"
@@ -48,5 +53,6 @@ def part(name: str, pid: int | str) -> str:
 def is_in_flight(name: str) -> bool:
     """Whether a file or folder name is one of the names above that a finished step never leaves
     (the locks stay, empty, by design)."""
-    return name != BUILD_LOCK and (name.startswith(".build.") or INCOMING in name or REPLACED in name
+    return name != BUILD_LOCK and (name.startswith((".build.", NEW_PROJECT, MIGRATING)) or INCOMING in name
+            or REPLACED in name
             or f"{PART}-" in name or (name.startswith(".records-") and name.endswith(PART)))

@@ -17,19 +17,21 @@ from .projects import Project
 PRELABELS = ".prelabels.json"
 
 
+_RECORD = records.MasterRecord(PRELABELS, str, "restore it from git, or delete it (compose then keeps every "
+                               "existing XML as if a person had edited it)", indent=2)
+
+
 def prelabels_path(project: Project) -> Path:
-    return project.master / PRELABELS
+    return _RECORD.path(project)
 
 
 def read_prelabels(project: Project) -> dict[str, str]:
     """stem -> sha256 of the XML compose wrote; {} when there is no record."""
-    return records.read_record(prelabels_path(project), lambda data: all(isinstance(v, str) for v in data.values()),
-                               "restore it from git, or delete it (compose then keeps every existing XML as "
-                               "if a person had edited it)")
+    return _RECORD.read(project)
 
 
 def write_prelabels(project: Project, record: dict[str, str]) -> None:
-    records.write_record(prelabels_path(project), record, indent=2)
+    _RECORD.write(project, record)
 
 
 def is_prelabel(project: Project, xml_path: Path, record: dict[str, str] | None = None) -> bool:

@@ -131,11 +131,17 @@ def project_items(project: Project, build: bool = False) -> list[tuple[Path, Pat
     return [(Path(image), Path(xml) if xml is not None else None) for image, xml in found.images_with_annotations()]
 
 
+def sheet_path(project: Project, build: bool = False, coverage: bool = False) -> Path:
+    """Where a project's contact sheet (or coverage plot) goes: ROOT/build/previews/NAME-KIND[-coverage].png."""
+    kind = ("build" if build else "master") + ("-coverage" if coverage else "")
+    return project.workspace.root / "build" / "previews" / f"{project.name}-{kind}.png"
+
+
 def preview_project(project: Project, build: bool = False, limit: int = DEFAULT_LIMIT) -> Path:
     """Write the project's contact sheet under its workspace's build/previews/ and return its path."""
     if limit < 1:
         raise UserError(f"--limit must be 1 or more (got {limit})")
     kind = "build" if build else "master"
-    out = project.workspace.root / "build" / "previews" / f"{project.name}-{kind}.png"
+    out = sheet_path(project, build)
     items = project_items(project, build)
     return contact_sheet(items, out, title=f"{project.name} {kind}: {len(items)} images", limit=limit)

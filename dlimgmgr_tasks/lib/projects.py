@@ -1,13 +1,14 @@
 """Projects on disk: names, paths, project.yaml, master carriers and their annotations."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from . import pairs
+from . import pairs, voc
 from .errors import UserError
 
 # libyaml's C loader where PyYAML was built with it: 5-10x faster, and yaml is on every start-up path.
@@ -22,6 +23,8 @@ def load_yaml(text: str):
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")  # no leading "-": a name is also a remote argument
 RESERVED = {"common"}
 IMAGE_EXTS = pairs.IMAGE_EXTS
+# Written last into build/ by the dataaug engine: what the finished build was made from.
+BUILD_RECORD = ".fingerprint.json"
 
 
 def check_name(name: str) -> str:
@@ -56,6 +59,18 @@ class Project:
     @property
     def build_dir(self) -> Path:
         return self.dir / "build"
+
+    @property
+    def build_record_path(self) -> Path:
+        return self.build_dir / BUILD_RECORD
+
+    def build_record(self) -> dict:
+        """What the last finished build wrote about itself ({} when there is none or it is unreadable)."""
+        try:
+            record = json.loads(self.build_record_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return record if isinstance(record, dict) else {}
 
     @property
     def yaml_path(self) -> Path:
@@ -111,6 +126,10 @@ def _validate(path: Path, data) -> dict:
         raise UserError(f"{path}: 'classes' must be a non-empty list of class names")
     if len(set(classes)) != len(classes):
         raise UserError(f"{path}: 'classes' lists a class twice")
+    for cls in classes:
+        problem = voc.class_problem(cls)
+        if problem:
+            raise UserError(f"{path}: {problem}")
     for key, default in (("count", 0), ("seed", 0)):
         value = data.setdefault(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:

@@ -6,6 +6,7 @@ Both are tracked in git, so their bytes are stable: sorted keys, a fixed indent,
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -32,3 +33,23 @@ def write_record(path: Path, record: dict, indent: int) -> None:
     data = (json.dumps(dict(sorted(record.items())), indent=indent, sort_keys=True) + "\n").encode()
     if not path.is_file() or path.read_bytes() != data:
         atomic_write(path, data)
+
+
+@dataclass(frozen=True)
+class MasterRecord:
+    """A record file in a project's master/: its name, the type of its values, the repair a damaged
+    one needs, and its indent (kept as it was, so the tracked bytes do not change)."""
+    name: str
+    value_type: type
+    fix: str
+    indent: int
+
+    def path(self, project) -> Path:
+        return project.master / self.name
+
+    def read(self, project) -> dict:
+        return read_record(self.path(project), lambda data: all(isinstance(v, self.value_type) for v in data.values()),
+                           self.fix)
+
+    def write(self, project, record: dict) -> None:
+        write_record(self.path(project), record, self.indent)

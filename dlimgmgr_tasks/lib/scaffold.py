@@ -6,6 +6,7 @@ into place, so a refused or failed scaffold leaves nothing behind.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ import yaml
 
 from . import projects as projects_lib
 from .errors import UserError
+from .inflight import NEW_PROJECT
 
 TEMPLATES = ("project.yaml", "augment.py", "README.md")
 # What Pillow calls a format -> the extension the file gets in master/sources/.
@@ -144,9 +146,7 @@ def create(ws, name: str, sources=(), classes=None, source_class: str | None = N
         "classes": yaml.safe_dump(list(classes), default_flow_style=True, allow_unicode=True).strip(),
         "sources": ", ".join(dest for _, dest in planned) or "none yet; add some with inv dlimgmgr.import",
     }
-    pdir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".new-{name}-", dir=pdir))
-    try:
+    with staged_project(ws, name, NEW_PROJECT, f"projects/{name}: already exists; pick another name") as tmp:
         rendered = {t: _render((tdir / t).read_text(encoding="utf-8"), **values) for t in TEMPLATES}
         projects_lib._validate(target / "project.yaml", projects_lib.load_yaml(rendered["project.yaml"]))
         for t, text in rendered.items():
@@ -156,14 +156,25 @@ def create(ws, name: str, sources=(), classes=None, source_class: str | None = N
         (tmp / "notebooks" / ".gitkeep").touch()
         for src, dest in planned:
             shutil.copyfile(src, tmp / "master" / "sources" / dest)
+    return target
+
+
+@contextlib.contextmanager
+def staged_project(ws, name: str, prefix: str, taken: str):
+    """A hidden temp folder in projects/ that becomes projects/NAME in one rename when the block
+    ends without error, and is removed otherwise; `taken`: the line when NAME appeared meanwhile."""
+    pdir = ws.projects_dir
+    pdir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{prefix}{name}-", dir=pdir))
+    try:
+        yield tmp
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it 0700; a project folder is an ordinary folder
-        if os.path.lexists(target):  # someone else was quicker
-            raise UserError(f"projects/{name}: already exists; pick another name")
-        os.rename(tmp, target)
+        if os.path.lexists(pdir / name):  # someone else was quicker
+            raise UserError(taken)
+        os.rename(tmp, pdir / name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return target
 
 
 def _umask() -> int:

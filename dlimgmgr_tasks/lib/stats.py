@@ -1,11 +1,15 @@
-"""Dataset statistics: counts per project and class (master and build), box sizes, mix splits."""
+"""Dataset statistics: counts per project and class (master and build), box sizes, mix splits.
+
+`labelled` counts annotations a person confirmed or drew; untouched pre-labels are `prelabelled`.
+The newest mix is named, and called stale when a project it mixed was rebuilt after it."""
 from __future__ import annotations
 
 import json
 import statistics
 from pathlib import Path
 
-from . import pairs, voc
+from . import mixes, pairs, text, voc
+from .projects import BUILD_RECORD
 
 WHERE = ("master", "build")
 
@@ -29,8 +33,11 @@ def _spread(values) -> list:
 def project_stats(project) -> dict:
     """Counts and box sizes (VOC pixels: xmax - xmin + 1) of one loaded project."""
     master, build = pairs.scan(project.master), pairs.scan(project.build_dir)
+    # labelled: what a person confirmed or drew; an untouched pre-label (compose's guess) is not.
+    prelabelled = len(_untouched(project))
     out = {"name": project.name, "sources": len(project.sources()), "carriers": len(master.images),
-           "labelled": len(master.labelled()), "built": len(build.images), "unreadable_xml": 0,
+           "labelled": len(master.labelled()) - prelabelled, "prelabelled": prelabelled,
+           "built": len(build.images), "unreadable_xml": 0,
            "test_only": project.test_only, "classes": {}}
     sizes: dict[tuple[str, str], tuple[list, list]] = {}
     for where, found in zip(WHERE, (master, build)):
@@ -50,11 +57,27 @@ def project_stats(project) -> dict:
     return out
 
 
-def newest_manifest(ws) -> Path | None:
-    """The most recently written dist/*.manifest.json of a Workspace, or None."""
-    dist = ws.dist_dir
-    found = sorted(dist.glob("*.manifest.json"), key=lambda p: p.stat().st_mtime) if dist.is_dir() else []
-    return found[-1] if found else None
+def _untouched(project) -> list[str]:
+    from .labeling import unchecked   # the one answer to "has a person looked at it?"
+    return unchecked(project)
+
+
+def stale_reasons(ws, path: Path) -> list[str]:
+    """Why the mix of this manifest no longer shows the builds: a mixed project rebuilt after it
+    (its build record is newer) or its build gone."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        names = sorted((data.get("provenance") or {}).get("projects") or {})
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        return []
+    mixed_at, reasons = path.stat().st_mtime, []
+    for name in names:
+        stamp = ws.projects_dir / name / "build" / BUILD_RECORD
+        if not stamp.is_file():
+            reasons.append(f"projects/{name}/build is gone")
+        elif stamp.stat().st_mtime > mixed_at:
+            reasons.append(f"projects/{name}/build was rebuilt after it")
+    return reasons
 
 
 def manifest_counts(path: Path):
@@ -68,17 +91,13 @@ def manifest_counts(path: Path):
 
 def collect(ws, names=None) -> dict:
     """Everything `inv dlimgmgr.stats` shows for a Workspace's projects, as plain (JSON) data."""
-    manifest = newest_manifest(ws)
+    manifest = mixes.newest(ws)
     return {
         "projects": [project_stats(p) for p in ws.projects(names)],
         "manifest": None if manifest is None else {
-            "path": str(manifest.relative_to(ws.root)), "counts": manifest_counts(manifest)},
+            "path": text.shown(manifest, ws.root), "name": mixes.name_of(manifest),
+            "counts": manifest_counts(manifest), "stale": stale_reasons(ws, manifest)},
     }
-
-
-def _table(rows: list[list]) -> list[str]:
-    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
 
 
 def _num(x) -> str:
@@ -103,9 +122,9 @@ def render(stats: dict) -> list[str]:
     projects = stats["projects"]
     if not projects:
         return ["no projects yet; create one with: inv dlimgmgr.new NAME --source FILE"]
-    lines = _table([["project", "sources", "carriers", "labelled", "built", "test-only"]] + [
-        [p["name"], p["sources"], p["carriers"], p["labelled"], p["built"], "yes" if p["test_only"] else ""]
-        for p in projects])
+    lines = text.table([["project", "sources", "carriers", "labelled", "pre-labelled", "built", "test-only"]] + [
+        [p["name"], p["sources"], p["carriers"], p["labelled"], p["prelabelled"], p["built"],
+         "yes" if p["test_only"] else ""] for p in projects])
     rows = [["project", "class", "where", "objects", "w min/med/max", "h min/med/max"]]
     for p in projects:
         for name, per in p["classes"].items():
@@ -113,7 +132,7 @@ def render(stats: dict) -> list[str]:
                 s = per[where]
                 if s["objects"] or where == "master":
                     rows.append([p["name"], name, where, s["objects"], _triple(s["w"]), _triple(s["h"])])
-    lines += [""] + _table(rows)
+    lines += [""] + text.table(rows)
     bad = [p for p in projects if p["unreadable_xml"]]
     for p in bad:
         lines.append(f"note: {p['name']}: {p['unreadable_xml']} annotation(s) could not be read; "
@@ -126,5 +145,9 @@ def render(stats: dict) -> list[str]:
     elif isinstance(manifest["counts"], str):
         lines += ["", f"splits: {manifest['path']} is {manifest['counts']}"]
     else:
-        lines += ["", f"splits ({manifest['path']}):"] + [f"  {s}" for s in _flatten(manifest["counts"])]
+        lines += ["", f"splits of mix {manifest['name']} ({manifest['path']}, the newest):"] \
+            + [f"  {s}" for s in _flatten(manifest["counts"])]
+    if manifest and manifest.get("stale"):
+        lines.append(f"note: mix {manifest['name']} is stale: {'; '.join(manifest['stale'])}; "
+                     f"mix again: inv mix --name {manifest['name']}")
     return lines

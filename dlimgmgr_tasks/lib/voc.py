@@ -28,8 +28,22 @@ LABELMAP = "labelmap.txt"
 LABELMAP_HEADER = "# label:color_rgb:parts:actions\n"
 SPLITS = ("train", "val", "test")
 TRAINVAL = "trainval"
-# A class name becomes a file name (<class>_<split>.txt) and a labelmap.txt field (':'-separated).
-CLASS_RE = re.compile(r"[^\s:/\\]+")
+# A class name becomes a file name (<class>_<split>.txt) and a labelmap.txt field (':'-separated);
+# a leading '#' would make its labelmap line a comment (Datumaro's import then fails).
+CLASS_RE = re.compile(r"[^\s:/\\#][^\s:/\\]*")
+# <class>_trainval.txt must fit a file name (255 bytes on every common file system), with room.
+CLASS_MAX_BYTES = 100
+
+
+def class_problem(name: str) -> str | None:
+    """Why a class name cannot travel into a dataset (a comment in labelmap.txt, a file name too
+    long to unpack), or None. Spaces, ':' and '/' are the mix's own check (a remap can fix them)."""
+    if name.startswith("#"):
+        return f"class {name!r} starts with '#', which makes its labelmap.txt line a comment; rename it"
+    if len(name.encode()) > CLASS_MAX_BYTES:
+        return (f"class {name[:20]!r}... is {len(name.encode())} bytes long, above {CLASS_MAX_BYTES} "
+                f"(it becomes the file name <class>_trainval.txt); use a shorter name")
+    return None
 # An image id is one line of an ImageSets file and a file name.
 ID_RE = re.compile(r"[^\s/\\]+")
 

@@ -116,3 +116,18 @@ def test_prepare_syncs_the_framework(remote):
     remote.use_remote({}, MISSING_PYTHON)
     remote.inv("dataaug.prepare", check=False)
     assert (remote.path.parent / "dataaug0" / "dlimgmgr_tasks" / "lib" / "hostside" / "dataaug.py").is_file()
+
+
+def test_a_compose_error_there_is_one_line_naming_the_ssh_host_once(remote, sshd):  # noqa: F811
+    import yaml
+
+    path = remote.project("close") / "project.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["compose"]["distractors"] = {"count": [1, 2], "shapes": False, "folder": "master/none"}
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    remote.use_remote({})
+    proc = remote.inv("dataaug.compose", "close", "--profile", "tiny", check=False)
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].count("error:") == 1, proc.stderr
+    assert lines[0].startswith(f"error: role dataaug host {sshd.user}@{sshd.hosts[0]}:{sshd.port}: "), lines[0]
+    assert "failed (exit" not in lines[0] and "master/none" in lines[0]

@@ -1,11 +1,12 @@
 """Hostile images read by lib/images: an EXIF-rotated carrier, a JPEG cut short, one cut and
-closed with an end marker, a PNG decompression bomb. The same images through the commands are in
+closed with an end marker, a PNG decompression bomb; and a 16-bit PNG scaled to 8 bits. The same images through the commands are in
 tests/cli/test_hostile_images.py; VOC's flags in tests/unit/test_voc_flags.py.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -68,3 +69,14 @@ def test_a_pulled_annotation_over_an_exif_rotated_carrier_is_refused(tmp_path):
     hostile_images.rotate_tag(_jpeg(tmp_path / "c.jpg"))
     xml = voc.dumps(voc.Annotation("c.jpg", 160, 120, objects=[voc.VocObject.from_edges("close", 1, 1, 9, 9)]))
     assert [p.code for p in checks.check_xml_bytes(xml, tmp_path / "c.jpg", ["close"])] == ["exif-orientation"]
+
+
+def test_a_16_bit_greyscale_png_loads_scaled_not_clipped(tmp_path):
+    ramp = (np.arange(64 * 64, dtype=np.uint32).reshape(64, 64) * 16).astype(np.uint16)
+    path = tmp_path / "ramp16.png"
+    Image.fromarray(ramp).save(path)
+    assert Image.open(path).mode.startswith("I")
+    got = np.asarray(images.load(path).convert("RGB"))[..., 0].astype(int)
+    want = np.rint(ramp.astype(float) * 255 / 65535).astype(int)
+    assert np.abs(got - want).max() == 0
+    assert len(np.unique(got)) > 200            # a ramp, not black and white

@@ -61,7 +61,7 @@ def read_config(project: Project, where: str, raw) -> DistractorConfig | None:
         images += _other_sources(project)
     conf = DistractorConfig(whole_range(f"{where}.count", raw.get("count", [0, 2]), 0), tuple(images),
                             raw.get("shapes", True))
-    if not conf.images and not conf.shapes:
+    if not conf.images and not conf.shapes and conf.count != (0, 0):   # a count of 0 asks for none
         raise UserError(f"{where}: no distractor images found and shapes is false; add images to "
                         f"{project.dir / DEFAULT_FOLDER} or set shapes: true (project.yaml)")
     return conf

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UserError
 from . import staging
-from .plan import (check_bounds, check_masters, check_recipe, fingerprint, masters_stamp, plan, recipe_stamp,
-                   stored)
+from .plan import check_bounds, check_masters, check_recipe, fingerprint, masters_stamp, plan, recipe_stamp
 
 BUILT, SKIPPED = "built", "skipped"
 
@@ -48,6 +47,8 @@ def _input_warnings(project, carriers) -> list[str]:
         shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
         warnings.append(f"{project.name}: {len(stale)} annotation(s) are still the untouched pre-label "
                         f"({shown}); check them with imglabeling before training")
+    from ..shrink import shrink_warning
+    warnings += filter(None, [shrink_warning(project, carriers)])
     unlabelled = len(project.carrier_images()) - len(carriers)
     if unlabelled:
         warnings.append(f"{project.name}: {unlabelled} carrier(s) in {project.master} have no XML and are "
@@ -65,7 +66,7 @@ def build_project(project, hosts, jobs: int | None = None, force: bool = False,
     with staging.lock(project):
         staging.recover(project)
         digest = fingerprint(project, size, carriers)
-        last = stored(project.build_dir)
+        last = project.build_record()
         if not force and last.get("fingerprint") == digest:
             return Result(project.name, SKIPPED, int(last.get("images", 0)), size=size, build_dir=project.build_dir)
         if not carriers:

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from pathlib import Path
 
 from ..errors import UserError
 
-FINGERPRINT = ".fingerprint.json"
 # Libraries whose versions change output bytes.
 LIBRARIES = ("albumentations", "albucore", "opencv-python-headless", "numpy")
 # Framework files whose code decides output bytes (relative to dlimgmgr_tasks/lib).
@@ -190,14 +188,6 @@ def _hash_code(h, project) -> None:
     for rel, path in _common_files(project.workspace.common_dir):
         h.update(str(rel).encode() + b"\0")
         _hash_file(h, path)
-
-
-def stored(build_dir: Path) -> dict:
-    """What the last finished build wrote about itself ({} when there is none)."""
-    try:
-        return json.loads((build_dir / FINGERPRINT).read_text())
-    except (OSError, ValueError):
-        return {}
 
 
 def plan(project, n_carriers: int) -> Plan:

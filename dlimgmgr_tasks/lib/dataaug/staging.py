@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import files
 from ..inflight import BUILD_LOCK, OLD, STAGING, incoming
-from .plan import FINGERPRINT
+from ..projects import BUILD_RECORD
 
 # The names a sampler gives an output before numbering (temp_name), and nothing else.
 TEMP_NAME = re.compile(r"i\d{5,}_\d{6,}_\d{6,}\.(jpg|xml)")
@@ -122,7 +122,7 @@ def finish(staging: Path, project, record_files: list[Path], size) -> int:
 
 def write_fingerprint(staging: Path, digest: str, images: int, size, checked: dict) -> None:
     """checked: the stamps (plan.recipe_stamp, plan.masters_stamp) this build's checks passed with."""
-    (staging / FINGERPRINT).write_text(json.dumps(
+    (staging / BUILD_RECORD).write_text(json.dumps(
         {"fingerprint": digest, "images": images, "size": list(size), **checked}, indent=1) + "\n")
 
 

@@ -13,7 +13,7 @@ One archive, one top folder, for every format (not one archive per format), beca
   YOLO labels of one mix beside the VOC of another;
 - the formats share the images: COCO's `file_name` points into JPEGImages/, and YOLO's
   images/<split>/STEM.jpg carry `same_as="JPEGImages/STEM.jpg"`, so the mix can pack them as
-  tar hard links (no second copy of any JPEG; lib/unpack already accepts links inside the top
+  tar hard links (no second copy of any JPEG; lib/hostside/unpack already accepts links inside the top
   folder) or, if it prefers, copy `source` again;
 - the manifest lists one archive with one class order for every format.
 

@@ -35,7 +35,8 @@ DEFAULT_TIMEOUT = 30.0
 NO_DASH = ("target_home", "dataset_dir", "python")
 # Where a role's files live when hosts.yaml does not say (local: this user's home; remote: the
 # login directory, i.e. relative paths are relative to the remote user's home).
-DEFAULT_LOCAL_HOME = {"imglabeling": "~/dlimgmgr-labeling", "pytorch": "~/dlimgmgr-pytorch"}
+# pytorch: per checkout (relative to the hosts file), so two clones never share a deploy target.
+DEFAULT_LOCAL_HOME = {"imglabeling": "~/dlimgmgr-labeling", "pytorch": ".dlimgmgr/pytorch"}
 DEFAULT_REMOTE_HOME = "dlimgmgr"
 
 

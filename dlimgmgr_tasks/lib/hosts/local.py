@@ -18,7 +18,7 @@ from .. import inflight
 from ..errors import UserError
 from . import parse_sha256s, sha256s_script
 from .config import HostConfig
-from .streams import copy_tree, tail
+from .streams import copy_tree, failed
 
 
 class LocalHost:
@@ -86,7 +86,7 @@ class LocalHost:
             raise UserError(f"{self.label}: {what} took longer than {timeout:g}s; stopped") from None
         out, err = res.stdout.decode(errors="replace"), res.stderr.decode(errors="replace")
         if res.returncode != 0:
-            raise UserError(f"{self.label}: {what} failed (exit {res.returncode}): {tail(err or out)}")
+            raise UserError(failed(self.label, what, res.returncode, err or out))
         return out
 
     def stream(self, command: str, *, env: dict | None = None) -> int:

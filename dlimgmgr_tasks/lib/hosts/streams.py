@@ -56,6 +56,16 @@ def tail(text: str) -> str:
     return (reasons or lines or ["no message"])[-1]
 
 
+def failed(where: str, what: str, code: int, text: str) -> str:
+    """A failed command as one line naming the host. Our own host-side programs (compose, build,
+    unpack) end with one `error: ...` line that already says what and what to do: it is shown
+    once, after the host, not wrapped in "WHAT failed (exit N): error: ..."."""
+    why = tail(text)
+    if why.startswith("error: "):
+        return f"{where}: {why[len('error: '):]}"
+    return f"{where}: {what} failed (exit {code}): {why}"
+
+
 # ---------------------------------------------------------------- commands
 
 def run_remote(conn, cmd: str, *, what: str | None = None, timeout: float | None = None,
@@ -64,7 +74,7 @@ def run_remote(conn, cmd: str, *, what: str | None = None, timeout: float | None
     what = what or cmd.split()[0]
     code, out, err = exec_remote(conn, cmd, what=what, timeout=timeout, input=input)
     if code != 0:
-        raise UserError(f"{label(conn)}: {what} failed (exit {code}): {tail(err or out)}")
+        raise UserError(failed(label(conn), what, code, err or out))
     return out
 
 

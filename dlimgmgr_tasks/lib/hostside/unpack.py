@@ -5,32 +5,34 @@ lib.inflight: the orchestrator sends them to the host with Host.put_file (hostsi
 runs `python -m dlimgmgr_tasks.lib.hostside.unpack COMMAND ...` in the folder it sent them to.
 
     prepare --archive A --sha256 HEX --top NAME --dataset-dir D --token T [--lock L] [--staging]
+            [--inner VOC2012]
         the archive's sha256 must equal the manifest's; every member is checked before anything
-        is written (unpack_members); it is unpacked into D's parent as .BASE.incoming.T. With
-        --staging, A is a copy unique to this run: removed when this fails (and those in its
-        folder that no prepare holds and nobody wrote for a minute are a killed run's: removed). Nothing is swapped:
-        an interrupted prepare always leaves the previous dataset in place.
-    commit --archive A --sha256 HEX --top NAME --dataset-dir D --token T [--lock L] [--keep K]
-           [--state FILE]
+        is written (unpack_members); it is unpacked into D's parent as .BASE.incoming.T (its NAME/
+        as D/VOC2012 with --inner: vocdevkit's D is VOCdevkit, swapped whole with its year). With
+        --staging, A is a copy unique to this run: removed when this fails (so are staging copies
+        no prepare holds, untouched for a minute). Nothing is swapped: an interrupted prepare
+        leaves the previous dataset in place.
+    commit (prepare's arguments, less --staging) [--keep K] [--state FILE]
         swaps the prepared folder in with renames (D -> D.prev, new -> D; the same mix as the
-        one in place replaces D and leaves D.prev as it was), renames A to K, records FILE.
-        Ctrl-C is ignored here: a commit that started finishes.
+        one in place replaces D and leaves D.prev), renames A to K, records FILE. Ctrl-C is
+        ignored here: a commit that started finishes.
     install  (prepare + commit in one, the arguments of both)
     rollback --dataset-dir D | --state FILE [--lock L]
         swaps D and D.prev (a second rollback swaps them back).
     where --state FILE
-        prints (JSON) the dataset folder the last install filled.
+        prints (JSON) the dataset folder the last install filled (vocdevkit: D's VOC20xx in place).
 
 L (target_home/.dlimgmgr/deploy.lock) serialises every orchestrator deploying to this host; a
 per-folder lock beside D covers the rest. While it works, prepare writes a newline to stdout now
 and then: once the orchestrator is gone (Ctrl-C dropped the SSH session) that write fails and
-prepare stops, removing its temp folder and the staging archive. Temps of a run that was killed
-are removed by the next one. Exit 0 on success (one line on stdout); 1 with one line
-`error: ...` on stderr; 130 when interrupted.
+prepare stops, removing its temp folder and the staging archive. Temps of a killed run are removed
+by the next one. Exit 0 on success (one line on stdout); 1 with one line `error: ...` on stderr;
+130 when interrupted.
 """
 from __future__ import annotations
 
 import fcntl
+import glob
 import json
 import os
 import posixpath
@@ -39,7 +41,7 @@ import signal
 import sys
 import tarfile
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 
 from ..inflight import INCOMING, READY
 from . import cli
@@ -201,7 +203,7 @@ def _extract(archive: str, members: list, tmp: str, beat) -> None:
 
 
 def prepare(archive: str, sha256: str, top: str, dataset_dir: str, token: str, lock: str | None = None,
-            staging: bool = False, beat=None) -> str:
+            staging: bool = False, beat=None, inner: str | None = None) -> str:
     """Verify and unpack beside D as .BASE.incoming.TOKEN; swap nothing. A `staging` archive (a
     copy unique to this run) is removed when this fails or is stopped."""
     top, archive, beat = check_name(top), os.path.expanduser(archive), beat or Beat()
@@ -229,6 +231,10 @@ def prepare(archive: str, sha256: str, top: str, dataset_dir: str, token: str, l
                                   f"nothing was changed (free some space there)") from None
             if not os.path.isdir(os.path.join(tmp, top)):
                 raise UnpackError(f"{archive}: has no top folder {top}/; mix again")
+            if inner:   # NAME/ becomes NAME/VOC20xx/: the folder swapped in holds the year
+                os.rename(os.path.join(tmp, top), os.path.join(tmp, READY + ".inner"))
+                os.mkdir(os.path.join(tmp, top))
+                os.rename(os.path.join(tmp, READY + ".inner"), os.path.join(tmp, top, check_name(inner, "inner")))
             open(os.path.join(tmp, READY), "w").close()
             done = True
     finally:
@@ -242,10 +248,8 @@ def prepare(archive: str, sha256: str, top: str, dataset_dir: str, token: str, l
 
 
 def _unlink(path: str) -> None:
-    try:
+    with suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def _swap_in(new: str, dataset_dir: str, tmp: str, same: bool) -> bool:
@@ -267,7 +271,7 @@ def _swap_in(new: str, dataset_dir: str, tmp: str, same: bool) -> bool:
 
 
 def commit(archive: str, sha256: str, top: str, dataset_dir: str, token: str, lock: str | None = None,
-           keep: str | None = None, state: str | None = None) -> str:
+           keep: str | None = None, state: str | None = None, inner: str | None = None) -> str:
     """Swap the prepared folder in (Ctrl-C ignored from here: a commit that started finishes)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -286,20 +290,24 @@ def commit(archive: str, sha256: str, top: str, dataset_dir: str, token: str, lo
         if keep:
             os.replace(archive, os.path.expanduser(keep))
         if state:
-            _write_json(os.path.expanduser(state), {"name": top, "sha256": sha256, "dataset_dir": dataset_dir})
+            _write_json(os.path.expanduser(state), {"name": top, "sha256": sha256, "dataset_dir": dataset_dir,
+                                                    **({"vocdevkit": True} if inner else {})})
+    dataset_dir = os.path.join(dataset_dir, inner) if inner else dataset_dir   # as messages name it
     if same:
         return (f"deployed {top} into {dataset_dir} again (the same mix as the one it replaced)"
                 + (f"; the previous one is still {dataset_dir}.prev" if kept else ""))
     return f"deployed {top} into {dataset_dir}" + (f"; the previous one is kept as {dataset_dir}.prev" if kept else "")
 
 
-def _dataset_dir_from_state(state: str | None) -> str:
+def _dataset_dir_from_state(state: str | None, inner: bool = False) -> str:
     if not state:
         raise UnpackError("no dataset folder given")
     path = os.path.expanduser(state)
     try:
         with open(path) as f:
-            return json.load(f)["dataset_dir"]
+            record = json.load(f)
+        years = sorted(glob.glob(os.path.join(record["dataset_dir"], "VOC20[01][0-9]"))) if inner else []
+        return (years if record.get("vocdevkit") and years else [record["dataset_dir"]])[0]
     except FileNotFoundError:
         raise UnpackError(f"{path}: nothing was deployed here yet; run: inv deploy") from None
     except (OSError, ValueError, KeyError, TypeError):
@@ -333,16 +341,13 @@ def _parser() -> cli.Parser:
         for flag in ("--archive", "--sha256", "--top", "--dataset-dir"):
             p.add_argument(flag, required=True)
         p.add_argument("--token", required=command != "install")
-        p.add_argument("--lock")
+        for flag in ("--inner", "--lock") + (("--keep", "--state") if command != "prepare" else ()):
+            p.add_argument(flag)
         if command == "prepare":
             p.add_argument("--staging", action="store_true")
-        else:
-            p.add_argument("--keep")
-            p.add_argument("--state")
     p = sub.add_parser("rollback")
-    p.add_argument("--dataset-dir")
-    p.add_argument("--state")
-    p.add_argument("--lock")
+    for flag in ("--dataset-dir", "--state", "--lock"):
+        p.add_argument(flag)
     p = sub.add_parser("where")
     p.add_argument("--state", required=True)
     return ap
@@ -352,16 +357,16 @@ def _run(args) -> str:
     what = (args.archive, args.sha256, args.top, args.dataset_dir) if args.cmd in ("prepare", "commit",
                                                                                   "install") else ()
     if args.cmd == "prepare":
-        return prepare(*what, args.token, args.lock, args.staging)
+        return prepare(*what, args.token, args.lock, args.staging, inner=args.inner)
     if args.cmd == "commit":
-        return commit(*what, args.token, args.lock, args.keep, args.state)
+        return commit(*what, args.token, args.lock, args.keep, args.state, args.inner)
     if args.cmd == "install":
         token = args.token or str(os.getpid())
-        prepare(*what, token, args.lock, beat=lambda: None)  # its stdout is the one line
-        return commit(*what, token, args.lock, args.keep, args.state)
+        prepare(*what, token, args.lock, beat=lambda: None, inner=args.inner)  # its stdout is the one line
+        return commit(*what, token, args.lock, args.keep, args.state, args.inner)
     if args.cmd == "rollback":
         return rollback(args.dataset_dir, args.state, args.lock)
-    return json.dumps(_dataset_dir_from_state(args.state))
+    return json.dumps(_dataset_dir_from_state(args.state, inner=True))
 
 
 def _print(run):

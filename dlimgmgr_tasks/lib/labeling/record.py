@@ -36,18 +36,20 @@ def file_sha(path: Path) -> str | None:
         return None
 
 
+_RECORD = records.MasterRecord(RECORD, dict, "restore it from git, or delete it (the next push then sends every "
+                               "carrier whose copy on the labeling side differs)", indent=1)
+
+
 def record_path(project: Project) -> Path:
-    return project.master / RECORD
+    return _RECORD.path(project)
 
 
 def read_record(project: Project) -> dict[str, dict]:
-    return records.read_record(record_path(project), lambda data: all(isinstance(v, dict) for v in data.values()),
-                               "restore it from git, or delete it (the next push then sends every carrier "
-                               "whose copy on the labeling side differs)")
+    return _RECORD.read(project)
 
 
 def write_record(project: Project, record: dict[str, dict]) -> None:
-    records.write_record(record_path(project), record, indent=1)
+    _RECORD.write(project, record)
 
 
 def prelabels(project: Project) -> dict[str, str]:

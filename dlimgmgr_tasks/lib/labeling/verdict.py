@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import checks, voc
+from .. import checks, text, voc
 from ..files import atomic_write
 from ..hashing import sha256_bytes
 from ..projects import Project
@@ -89,7 +89,7 @@ class PullResult:
 
 def check(ann: voc.Annotation, image: Path, classes, shown: str) -> list[checks.Problem]:
     """The one check on an annotation a tool built itself (no XML text in between)."""
-    return checks.check_parsed(ann, image, rules(classes), shown, checks.display_path(image, None))
+    return checks.check_parsed(ann, image, rules(classes), shown, text.shown(image, None))
 
 
 def rules(classes) -> checks.Rules:

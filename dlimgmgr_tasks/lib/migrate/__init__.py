@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import files
+from ..inflight import MIGRATING
 from . import legacy as legacy_lib
 from . import profiles
 from .plan import UNCHANGED, Options, make_plan
@@ -58,7 +59,7 @@ def migrate(ws, path, options: Options, dry: bool = False) -> Report:
     lock = Path(ws.root) / "build" / ".migrate.lock"
     lock.parent.mkdir(parents=True, exist_ok=True)
     with files.locked(lock, "inv dlimgmgr.migrate"):
-        files.remove_stale(ws.projects_dir, ".migrate-*")
+        files.remove_stale(ws.projects_dir, f"{MIGRATING}*")
         return _migrate(ws, legacy, plans, existing, options, dry)
 
 

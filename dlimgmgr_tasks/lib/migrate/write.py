@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import scaffold, voc
 from ..errors import UserError
+from ..inflight import MIGRATING
 from ..projects import Project
 from . import keras
 from . import notebooks as notebooks_lib
@@ -106,13 +106,11 @@ def _compose(ws, plan: ProjectPlan, tmp: Path, written: Written) -> None:
 
 
 def write_project(ws, plan: ProjectPlan, options) -> Written:
-    target = ws.projects_dir / plan.name
-    if os.path.lexists(target):
-        raise UserError(f"projects/{plan.name}: appeared while migrating; nothing of it was written; run again")
-    ws.projects_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".migrate-{plan.name}-", dir=ws.projects_dir))
+    taken = f"projects/{plan.name}: appeared while migrating; nothing of it was written; run again"
+    if os.path.lexists(ws.projects_dir / plan.name):
+        raise UserError(taken)
     written = Written()
-    try:
+    with scaffold.staged_project(ws, plan.name, MIGRATING, taken) as tmp:
         master = tmp / "master"
         (master / "sources").mkdir(parents=True)
         (tmp / "notebooks").mkdir()
@@ -127,11 +125,4 @@ def write_project(ws, plan: ProjectPlan, options) -> Written:
             _compose(ws, plan, tmp, written)
         (tmp / "README.md").write_text(_readme(ws, plan, written.lines), encoding="utf-8")
         (tmp / MARKER).write_text(json.dumps({"from": plan.origin}, indent=1) + "\n", encoding="utf-8")
-        os.chmod(tmp, 0o777 & ~scaffold._umask())
-        if os.path.lexists(target):
-            raise UserError(f"projects/{plan.name}: appeared while migrating; nothing of it was written; run again")
-        os.rename(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return written

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from .. import checks, files, pairs, voc
+from .. import checks, files, pairs, text, voc
 from ..errors import UserError
 from . import manifest as manifest_lib
 from . import other_formats, split, voc_layout
@@ -73,15 +73,17 @@ def check_remap(remap) -> dict:
     """{old: new} with every new name usable as a VOC class (a file name and a labelmap field)."""
     remap = {str(k): str(v) for k, v in (remap or {}).items()}
     for old, new in remap.items():
-        if not voc.CLASS_RE.fullmatch(new):
-            raise UserError(f"remap {old}={new}: {new!r} is not a usable class name (no spaces, ':' or '/')")
+        why = voc.class_problem(new) or (None if voc.CLASS_RE.fullmatch(new) else
+                                         f"{new!r} is not a usable class name (no spaces, ':' or '/')")
+        if why:
+            raise UserError(f"remap {old}={new}: {why}")
     return remap
 
 
 def _pairs_of(project, root: Path, problems: list) -> list[pairs.Pair]:
     """A project's build pairs that can be mixed, sorted by id; what cannot be becomes problems."""
     found = pairs.scan(project.build_dir)
-    shown = checks.display_path(project.build_dir, root)
+    shown = text.shown(project.build_dir, root)
     if not found.images:
         raise UserError(f"project {project.name!r} has no build ({shown}/ has no images); "
                         f"run: inv build --project {project.name}")
@@ -131,6 +133,8 @@ def _load(ws, names, remap: dict) -> tuple[list, list[str]]:
     loaded = ws.projects(ws.default_projects(names))
     classes = sorted({remap.get(c, c) for p in loaded for c in p.classes})
     for cls in classes:
+        if voc.class_problem(cls):
+            raise UserError(f"{voc.class_problem(cls)} (or rename it with --remap)")
         if not voc.CLASS_RE.fullmatch(cls):
             raise UserError(f"class {cls!r} cannot be a VOC class file name (no spaces, ':' or '/'); "
                             f"rename it with --remap '{cls}=NEW'")
@@ -139,7 +143,7 @@ def _load(ws, names, remap: dict) -> tuple[list, list[str]]:
 
 def _contexts(ws, loaded: list, remap: dict, name: str) -> dict[str, Context]:
     return {p.name: Context(p.name, checks.project_rules(p, ws.root, build=True),
-                            checks.display_path(p.build_dir, ws.root), remap, name,
+                            text.shown(p.build_dir, ws.root), remap, name,
                             tuple(ws.profile.size), ws.profile.name) for p in loaded}
 
 
@@ -170,15 +174,26 @@ def _pack(path: Path, dataset_name: str, classes, rows, contexts, jobs: int, for
     return sha256, size, voc_view.items.seen if "voc" in formats else dataset.items.seen
 
 
+def check_formats(formats) -> tuple[str, ...]:
+    """The formats asked for, each once (`yolo,yolo` would write every member twice)."""
+    formats = tuple(dict.fromkeys(formats or ()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UserError(f"unknown dataset format {','.join(unknown) or 'none'}; known: {', '.join(FORMATS)}")
+    if "coco" in formats and "voc" not in formats:
+        # COCO's file_name points into JPEGImages/, which the VOC part carries: alone it would
+        # be an archive of JSON with no image.
+        raise UserError(f"--format {','.join(formats)}: COCO's file_name points into JPEGImages/, which only "
+                        f"the voc format carries; use --format voc,{','.join(formats)}")
+    return formats
+
+
 def _check_inputs(name, train, val, test, seed, remap, formats):
     check_name(name)
     ratios = split.check_ratios(train, val, test)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise UserError(f"--seed must be a whole number (got {seed!r})")
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise UserError(f"unknown dataset format {','.join(unknown) or 'none'}; known: {', '.join(FORMATS)}")
-    return ratios, check_remap(remap)
+    return ratios, check_remap(remap), check_formats(formats)
 
 
 def mix(ws, name: str, projects=None, train=0.8, val=0.2, test=0.0, seed: int = 0, remap: dict | None = None,
@@ -193,7 +208,7 @@ def mix(ws, name: str, projects=None, train=0.8, val=0.2, test=0.0, seed: int = 
     mixes of one name run one after the other.
     """
     started = time.perf_counter()
-    ratios, remap = _check_inputs(name, train, val, test, seed, remap, formats)
+    ratios, remap, formats = _check_inputs(name, train, val, test, seed, remap, formats)
     loaded, classes = _load(ws, projects, remap)
     rows = _rows(ws, loaded, ratios, seed)
     dist = ws.dist_dir
@@ -234,3 +249,32 @@ def _mix_locked(ws, name, loaded, classes, rows, ratios, seed, remap, jobs, form
     return MixResult(name, archive, manifest_path, sha256, size, classes, counts, time.perf_counter() - started,
                      [f"{old}={new}" for old, new in sorted(remap.items()) if old not in used], len(left_out),
                      ratios)
+
+
+def plan(ws, name: str, projects=None, train=0.8, val=0.2, test=0.0, seed: int = 0, remap: dict | None = None,
+         jobs: int | None = None, formats=("voc",), negatives: bool = False) -> list[str]:
+    """`inv --dry mix`: the run's own decision, without writing. The same input checks, the same
+    pairs and split, every annotation checked as the run checks it while packing: a mix the run
+    would refuse raises the same UserError (so the dry run's first line is the run's)."""
+    ratios, remap, formats = _check_inputs(name, train, val, test, seed, remap, formats)
+    loaded, classes = _load(ws, projects, remap)
+    rows = _rows(ws, loaded, ratios, seed)
+    inspection = Inspection(_contexts(ws, loaded, remap, name), rows,
+                            jobs if jobs and jobs > 0 else (os.cpu_count() or 1))
+    per_split, left_out = {s: 0 for s in voc.SPLITS}, 0
+    try:
+        for item in inspection.checked_items():
+            if item.negative and not negatives and "voc" in formats:
+                left_out += 1
+            else:
+                per_split[item.split] += 1
+    finally:
+        inspection.close()
+    splits = ", ".join(f"{s} {n}" for s, n in per_split.items() if n)
+    shown = text.shown(ws.dist_dir, ws.root)
+    lines = [f"would mix {', '.join(p.name for p in loaded)}: {sum(per_split.values())} images ({splits}), "
+             f"classes {', '.join(classes)}, formats {','.join(formats)}",
+             f"would write {shown}/{name}.tar.gz and {name}.manifest.json, replacing them as a pair"]
+    if left_out:
+        lines.append(f"would leave out {left_out} image(s) with no object; --negatives keeps them")
+    return lines + split.empty_split_warnings(ratios, per_split)

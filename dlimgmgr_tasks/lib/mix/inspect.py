@@ -143,9 +143,17 @@ class Inspection:
 
 
 def problems_error(problems: list) -> UserError:
-    """One line for all the annotation problems of a mix: the first, how many more, where to see them."""
+    """One line for all the annotation problems of a mix: the first cause (lib/problem_groups: many
+    files of one cause, e.g. a profile switch, are one), how many more, where to see them."""
+    from ..problem_groups import Group, grouped
+
+    causes = grouped(problems)
+    first = causes[0].lines()[0] if isinstance(causes[0], Group) else causes[0].line()
+    shown = len(causes[0].problems) if isinstance(causes[0], Group) else 1
     files = sorted({p.path for p in problems})
-    more = (f" (+{len(problems) - 1} more in {', '.join(files[:3])}{', ...' if len(files) > 3 else ''})"
-            if len(problems) > 1 else "")
-    return UserError(f"the builds have {len(problems)} annotation problem(s), nothing was mixed: "
-                     f"{problems[0].line()}{more}; list them all: inv dlimgmgr.check")
+    more = (f" (+{len(problems) - shown} more in {', '.join(files[:3])}{', ...' if len(files) > 3 else ''})"
+            if len(problems) > shown else "")
+    # check does not know the profile: its size problems are listed by the mix alone.
+    see = "" if all(p.code == "profile-size" for p in problems) else "; list them all: inv dlimgmgr.check"
+    return UserError(f"the builds have {len(problems)} annotation problem(s) of {len(causes)} cause(s), nothing "
+                     f"was mixed: {first}{more}{see}")

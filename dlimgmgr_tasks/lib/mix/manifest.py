@@ -12,7 +12,6 @@ from ..files import atomic_write
 from ..hashing import sha256_file
 from .items import Item
 
-BUILD_FINGERPRINT = ".fingerprint.json"   # written by lib/dataaug: the hash of everything a build used
 
 
 def recipe_hashes(project) -> dict:
@@ -22,10 +21,7 @@ def recipe_hashes(project) -> dict:
     augment = project.dir / "augment.py"
     if augment.is_file():
         hashes["augment.py"] = sha256_file(augment)
-    try:
-        value = json.loads((project.build_dir / BUILD_FINGERPRINT).read_text(encoding="utf-8")).get("fingerprint")
-    except (OSError, ValueError, AttributeError):
-        value = None
+    value = project.build_record().get("fingerprint")
     hashes["build_fingerprint"] = value if isinstance(value, str) else None
     return hashes
 

@@ -13,10 +13,10 @@ sheets (thumbnails with boxes), page (the HTML).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import mixes
 from ..errors import UserError
 from ..files import atomic_write
 from . import figures as figures_lib, page, sheets, sources
@@ -36,12 +36,11 @@ class ReportResult:
 
 
 def _newest_mix(ws) -> str:
-    found = sorted(ws.dist_dir.glob("*.manifest.json"), key=lambda p: p.stat().st_mtime) \
-        if ws.dist_dir.is_dir() else []
-    if not found:
+    found = mixes.newest(ws)
+    if found is None:
         raise UserError(f"{ws.dist_dir}: no mix yet; run inv mix, or report on a project: "
                         f"inv dlimgmgr.report --project NAME")
-    return found[-1].name[: -len(".manifest.json")]
+    return mixes.name_of(found)
 
 
 def _check(ws, names):
@@ -52,12 +51,7 @@ def _check(ws, names):
 
 
 def _project_provenance(project) -> dict:
-    fingerprint = project.build_dir / ".fingerprint.json"
-    try:
-        build = json.loads(fingerprint.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        build = None
-    return {"project": project.name, "project.yaml": project.config, "build": build}
+    return {"project": project.name, "project.yaml": project.config, "build": project.build_record() or None}
 
 
 def _mix_provenance(manifest: dict) -> dict:
@@ -79,6 +73,20 @@ def html(source: sources.Source, check_report, provenance: dict) -> tuple[str, f
     return page.render(f"dlimgmgr report: {source.title}", summary, sections), fig
 
 
+def _select(ws, mix: str | None, project: str | None):
+    """What the report shows and where it goes: (source, out, check report, provenance); reads only."""
+    if mix is None and project is not None:
+        return _project_report(ws, project)
+    return _mix_report(ws, mix or _newest_mix(ws), project)
+
+
+def plan_report(ws, mix: str | None = None, project: str | None = None) -> list[str]:
+    """`inv --dry dlimgmgr.report`: the run's own choice of source and page, nothing written."""
+    source, out, check_report, _ = _select(ws, mix, project)
+    return [f"would write {out} (the report of {source.title}, {len(source.entries)} image(s), "
+            f"{len(check_report.problems)} problem(s))"]
+
+
 def _project_report(ws, name: str):
     loaded = ws.project(name)
     out = ws.root / "build" / "reports" / f"{name}.report.html"
@@ -97,10 +105,7 @@ def _mix_report(ws, name: str, project: str | None):
 def write_report(ws, mix: str | None = None, project: str | None = None) -> ReportResult:
     """The report of a project (only `project`), or of a mix (default: the newest), or of one
     project's images within a mix (both)."""
-    if mix is None and project is not None:
-        source, out, check_report, provenance = _project_report(ws, project)
-    else:
-        source, out, check_report, provenance = _mix_report(ws, mix or _newest_mix(ws), project)
+    source, out, check_report, provenance = _select(ws, mix, project)
     text, fig = html(source, check_report, provenance)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, text.encode("utf-8"))

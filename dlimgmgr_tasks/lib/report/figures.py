@@ -57,7 +57,8 @@ def _count_object(fig: Figures, entry, obj) -> None:
     fig.widths.append(w)
     fig.heights.append(h)
     fig.aspects.append(w / h if h > 0 else 0.0)
-    _cover(fig.heat[name], obj, ann.width, ann.height)
+    if ann.width >= 1 and ann.height >= 1:   # a <size> of 0 places nothing: the page's problems name it
+        _cover(fig.heat[name], obj, ann.width, ann.height)
 
 
 def collect(entries, classes, splits) -> Figures:

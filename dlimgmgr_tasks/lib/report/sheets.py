@@ -42,7 +42,9 @@ def draw(jpeg: bytes, annotation, highlight: str) -> str:
     resample = Image.Resampling.NEAREST if factor >= 2 else Image.Resampling.LANCZOS
     thumb = im.resize((max(1, round(im.width * factor)), max(1, round(im.height * factor))), resample)
     canvas = ImageDraw.Draw(thumb)
-    sx, sy = thumb.width / annotation.width, thumb.height / annotation.height
+    # Boxes are in the annotation's frame; a <size> of 0 (a problem the page lists) means the image's own.
+    sx, sy = thumb.width / (annotation.width if annotation.width >= 1 else im.width), \
+        thumb.height / (annotation.height if annotation.height >= 1 else im.height)
     for obj in sorted(annotation.objects, key=lambda o: o.name == highlight):   # the class on top
         x0, y0, x1, y1 = obj.edges()
         box = (x0 * sx, y0 * sy, max(x0 * sx, x1 * sx - 1), max(y0 * sy, y1 * sy - 1))

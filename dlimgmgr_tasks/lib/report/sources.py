@@ -6,12 +6,11 @@ for only the few JPEGs the contact sheets show. A project gives its master carri
 """
 from __future__ import annotations
 
-import json
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import voc
+from .. import mixes, voc
 from ..errors import UserError
 
 MIX_SPLITS = ("train", "val", "test")
@@ -46,15 +45,6 @@ class Source:
         return _archive_images(self.archive, self.manifest["name"], stems)
 
 
-def read_manifest(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UserError(f"{path}: cannot be read ({exc.strerror}); run inv mix again") from None
-    except ValueError:
-        raise UserError(f"{path}: is not valid JSON; run inv mix again") from None
-
-
 def _project_of(stem: str, projects: list[str]) -> str:
     """A build file is named PROJECT_NNNNNN: the longest project name the stem starts with."""
     for name in sorted(projects, key=len, reverse=True):
@@ -73,14 +63,55 @@ def _stream(archive: Path):
         raise UserError(f"{archive}: cannot be read as a mix archive ({exc}); run inv mix again") from None
 
 
+def _image_stem(name: str, top: str) -> str | None:
+    """The stem of a mix member that is an image: VOC's JPEGImages/STEM.jpg or YOLO's images/SPLIT/STEM.jpg."""
+    for prefix in (f"{top}/JPEGImages/", f"{top}/images/"):
+        if name.startswith(prefix) and name.lower().endswith((".jpg", ".jpeg")):
+            return name[len(prefix):].rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return None
+
+
 def _archive_images(archive: Path, top: str, stems: set) -> dict[str, bytes]:
-    prefix = f"{top}/JPEGImages/"
     out = {}
     for name, f in _stream(archive):
-        stem = name[len(prefix):].rsplit(".", 1)[0] if name.startswith(prefix) else None
-        if stem in stems:
+        stem = _image_stem(name, top)
+        if stem in stems and stem not in out:
             out[stem] = f.read()
     return out
+
+
+def _read_yolo(archive: Path, top: str, classes: list) -> tuple[dict, dict]:
+    """A mix without VOC: the annotations from YOLO's labels/SPLIT/STEM.txt, each image's size
+    from its JPEG in images/SPLIT/ (labels are fractions of it)."""
+    import io
+
+    from PIL import Image
+
+    sizes, labels, split_of = {}, {}, {}
+    for member, f in _stream(archive):
+        rest = member[len(top) + 1:] if member.startswith(f"{top}/") else ""
+        kind, _, path = rest.partition("/")
+        split, _, file = path.partition("/")
+        if kind == "images" and _image_stem(member, top):
+            with Image.open(io.BytesIO(f.read())) as im:
+                sizes[file.rsplit(".", 1)[0]] = im.size
+            split_of[file.rsplit(".", 1)[0]] = split
+        elif kind == "labels" and file.endswith(".txt"):
+            labels[file[:-4]] = f.read().decode("utf-8", "replace")
+    annotations = {}
+    for stem, (width, height) in sizes.items():
+        objects = []
+        for line in labels.get(stem, "").splitlines():
+            try:
+                index, cx, cy, w, h = int(line.split()[0]), *map(float, line.split()[1:5])
+                name = classes[index]
+            except (ValueError, IndexError):
+                raise UserError(f"{archive}: {top}/labels/{split_of[stem]}/{stem}.txt: line {line!r} is not "
+                                f"'class cx cy w h' of the manifest's classes; run inv mix again") from None
+            objects.append(voc.VocObject.from_edges(name, (cx - w / 2) * width, (cy - h / 2) * height,
+                                                    (cx + w / 2) * width, (cy + h / 2) * height))
+        annotations[stem] = voc.Annotation(f"{stem}.jpg", width, height, objects=objects)
+    return annotations, split_of
 
 
 def read_mix(dist: Path, name: str) -> Source:
@@ -88,13 +119,15 @@ def read_mix(dist: Path, name: str) -> Source:
     from ..mix import check_name
 
     check_name(name)   # it becomes a path: no '/' or '..'
-    manifest = read_manifest(dist / f"{name}.manifest.json")
+    manifest = mixes.load(dist / f"{name}{mixes.MANIFEST}")
     archive = dist / manifest.get("archive", f"{name}.tar.gz")
     if not archive.is_file():
         raise UserError(f"{archive}: the mix's archive is missing; run inv mix --name {name}")
     annotations, split_of = {}, {}
     main, notes = f"{name}/ImageSets/Main/", f"{name}/Annotations/"
-    for member, f in _stream(archive):
+    if "voc" not in (manifest.get("formats") or ["voc"]):
+        annotations, split_of = _read_yolo(archive, name, list(manifest.get("classes") or []))
+    for member, f in _stream(archive) if not annotations else ():
         if member.startswith(notes) and member.endswith(".xml"):
             try:
                 annotations[member[len(notes):-4]] = voc.parse(f.read())

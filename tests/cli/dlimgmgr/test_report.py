@@ -129,3 +129,14 @@ def test_without_any_mix_the_report_asks_for_one_in_one_line(repo):
 def test_a_mix_name_that_is_a_path_is_refused(repo):
     proc = repo.inv("dlimgmgr.report", "--mix", "../projects", check=False)
     assert "is not allowed" in proc.stderr
+
+
+def test_an_xml_with_width_0_is_a_listed_problem_not_a_traceback(repo):
+    repo.inv("build", "--project", "close", check=True)
+    for xml in sorted((repo.project("close") / "master").glob("close_c*.xml")):
+        xml.write_bytes(xml.read_bytes().replace(b"<width>400</width>", b"<width>0</width>"))
+    proc = repo.inv("dlimgmgr.report", "--project", "close", check=True)
+    assert "Traceback" not in proc.stderr and proc.stderr == ""
+    assert "8 problem(s)" in proc.stdout.splitlines()[0], proc.stdout
+    page = proc.stdout.strip().splitlines()[-1].removeprefix("wrote ")
+    assert "size is 0x400" in open(page, encoding="utf-8").read()

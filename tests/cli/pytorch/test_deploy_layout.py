@@ -59,3 +59,27 @@ def test_an_unknown_layout_is_one_line_naming_the_hosts_file(repo):
     with_layout(repo, layout="coco")
     proc = repo.inv("dlimgmgr.hosts", check=False)
     assert "layout 'coco' is not one of plain, vocdevkit" in proc.stderr
+
+
+def test_adding_a_test_split_leaves_no_old_voc2012_and_rollback_brings_the_year_back(repo, tmp_path):
+    target = tmp_path / "trainer" / "data"
+    with_layout(repo, layout="vocdevkit", dataset_dir=str(target), train_command="env")
+    make_builds(repo.path)
+    repo.inv("mix", *PROFILE, "--projects", "alpha,beta", check=True)
+    repo.inv("deploy", check=True)
+    first = voc_detection_finds(target, "2012", "trainval")
+    repo.inv("mix", *PROFILE, "--projects", "alpha,beta,gamma", check=True)      # gamma: a test split
+    out = repo.inv("deploy", check=True).stdout
+    assert "VOCdevkit/VOC2007" in out
+    assert voc_detection_finds(target, "2007", "test")
+    assert not (target / "VOCdevkit" / "VOC2012").exists()      # the old mix is not left to be read
+    env = repo.inv("pytorch.train", check=True).stdout
+    assert f"DLIMGMGR_DATASET_DIR={target / 'VOCdevkit' / 'VOC2007'}" in env and "DLIMGMGR_VOC_YEAR=2007" in env
+    assert f"DLIMGMGR_VOC_ROOT={target}" in env
+
+    repo.inv("pytorch.rollback", check=True)
+    assert voc_detection_finds(target, "2012", "trainval") == first
+    assert not (target / "VOCdevkit" / "VOC2007").exists()
+    assert "DLIMGMGR_VOC_YEAR=2012" in repo.inv("pytorch.train", check=True).stdout
+    repo.inv("pytorch.rollback", check=True)                  # and back again
+    assert voc_detection_finds(target, "2007", "test") and not (target / "VOCdevkit" / "VOC2012").exists()

@@ -89,3 +89,62 @@ def test_dry_import_lists_candidates_and_adds_none(built, tmp_path):
 def test_dry_all_plans_build_mix_and_deploy(built):
     out = dry_leaves_every_byte(built, "all")
     assert "up to date" in out and "would mix" in out and "would upload" in out
+
+
+@pytest.mark.parametrize("args", [
+    ("dlimgmgr.report",),
+    ("dlimgmgr.report", "--project", "close"),
+    ("dataaug.preview", "close"),
+    ("dataaug.preview", "--build", "--coverage"),
+    ("dlimgmgr.trust", "127.0.0.1", "--port", "9", "--yes"),
+], ids=lambda a: " ".join(a))
+def test_dry_run_of_a_writing_or_connecting_task_changes_no_byte(built, args):
+    out = dry_leaves_every_byte(built, *args)
+    assert "would" in out
+
+
+def test_dry_mix_the_real_mix_refuses_fails_with_the_same_line(built):
+    # A profile switch: every built image is 400x400 where resnet34 wants 64x64.
+    top = built.path.parent
+    real = built.inv("mix", "--name", "refused", "--profile", "resnet34", check=False)
+    before = tree_digest(top)   # after the real run, which leaves its lock file
+    dry = built.inv("--dry", "mix", "--name", "refused", "--profile", "resnet34", check=False)
+    assert tree_digest(top) == before
+    assert dry.stderr.splitlines()[0] == real.stderr.splitlines()[0], (real.stderr, dry.stderr)
+    assert "annotation problem" in real.stderr
+    # One cause per project (its own rebuild): the line says the first once, with its count and fix.
+    assert "of 2 cause(s)" in real.stderr and "but profile resnet34 is 64x64; build again" in real.stderr
+
+
+def test_dry_mix_counts_what_the_mix_writes(built):
+    dry = dry_leaves_every_byte(built, "mix", "--name", "counted", "--format", "voc,yolo,yolo")
+    manifest = __import__("json").loads((built.path / "dist" / "second.manifest.json").read_text())
+    assert f": {manifest['counts']['total_images']} images" in dry, dry
+    assert "formats voc,yolo" in dry and "yolo,yolo" not in dry
+
+
+def test_dry_rollback_and_train_follow_the_vocdevkit_record(built):
+    hosts = built.path / "hosts.yaml"
+    original = hosts.read_bytes()
+    roles = yaml.safe_load(original)["roles"]
+    home = built.path.parent / "pytorch-voc"
+    roles["pytorch"] = {"host": "local", "target_home": str(home), "layout": "vocdevkit",
+                        "dataset_dir": str(home / "data"), "train_command": "true"}
+    built.write_hosts(roles)
+    try:
+        built.inv("deploy", "--name", "second", check=True)
+        rollback = dry_leaves_every_byte(built, "pytorch.rollback")
+        train = dry_leaves_every_byte(built, "pytorch.train")
+    finally:
+        hosts.write_bytes(original)
+    folder = home / "data" / "VOCdevkit" / "VOC2012"
+    assert f"would swap {folder.parent} and its .prev" in rollback, rollback   # VOCdevkit, year and all
+    assert f"DLIMGMGR_DATASET_DIR={folder}" in train and f"DLIMGMGR_VOC_ROOT={home / 'data'}" in train, train
+    assert "DLIMGMGR_VOC_YEAR=2012" in train
+
+
+def test_dry_all_on_a_fresh_clone_plans_the_mix_of_builds_not_made_yet(repo):
+    before = tree_digest(repo.path.parent)
+    out = repo.inv("--dry", "all", check=True).stdout
+    assert tree_digest(repo.path.parent) == before
+    assert "would build" in out and "would mix the new builds" in out and "would upload that mix" in out, out

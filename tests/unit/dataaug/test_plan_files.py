@@ -12,7 +12,8 @@ LIB = Path(plan.__file__).resolve().parent.parent
 # Imported by the byte-deciding code, and why their bytes do not matter to a build's output.
 NO_BYTES = {"errors.py": "the exception a refusal raises",
             "files.py": "locks and atomic writes: where bytes go, not what they are",
-            "inflight.py": "the temp names a build writes under before the swap"}
+            "inflight.py": "the temp names a build writes under before the swap",
+            "text.py": "how a problem's path is shown, not whether there is a problem"}
 
 
 def _imports(path: Path) -> set[str]:

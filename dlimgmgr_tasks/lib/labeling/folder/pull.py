@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ... import checks
+from ... import checks, text
 from ...errors import UserError
 from ...files import no_interrupt
 from ...hashing import sha256_bytes
@@ -37,7 +37,7 @@ class Found:
 def candidate(data: bytes, image: Path, classes, shown: str, origin: str, keep: dict) -> Candidate:
     """A labeling-side XML as the verdict's candidate: checked with the one check, a Label Studio
     export's 0-based edges mapped to ours (see exports.py)."""
-    checked = checks.check_data(data, os.fspath(image), rules(classes), shown, checks.display_path(image, None))
+    checked = checks.check_data(data, os.fspath(image), rules(classes), shown, text.shown(image, None))
     ann = in_our_convention(checked.annotation, data) if checked.ok else None
     return Candidate(ann, checked.problems, origin, "the labeling side's", keep=keep)
 
