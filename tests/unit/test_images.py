@@ -1,6 +1,7 @@
 """Hostile images read by lib/images: an EXIF-rotated carrier, a JPEG cut short, one cut and
-closed with an end marker, a PNG decompression bomb; and a 16-bit PNG scaled to 8 bits. The same images through the commands are in
-tests/cli/test_hostile_images.py; VOC's flags in tests/unit/test_voc_flags.py.
+closed with an end marker, a PNG decompression bomb; and a 16-bit PNG scaled to 8 bits. The same
+images through the commands are in tests/cli/test_hostile_images.py; VOC's flags in
+tests/unit/test_voc_flags.py.
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Compose's edges: a 16-bit greyscale source or background is scaled to 8 bits (not clipped to
-white; the loader itself: tests/unit/test_images.py), `distractors: {count: 0, shapes: false}` asks for none and is accepted, and an error the
-host side found reaches the user once, as one line naming the host."""
+white; the loader itself is in tests/unit/test_images.py), `distractors: {count: 0, shapes:
+false}` asks for none and is accepted, and an error the host side found reaches the user once, as
+one line naming the host."""
 from __future__ import annotations
 
 import numpy as np
