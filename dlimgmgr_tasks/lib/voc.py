@@ -82,6 +82,7 @@ class Annotation:
     depth: int = 3
     objects: list[VocObject] = field(default_factory=list)
     folder: str = ""
+    source_image: str = ""   # <source><image>: the master carrier a built image was made from
 
     @property
     def labels(self) -> list[str]:
@@ -159,8 +160,23 @@ def parse(data: bytes) -> Annotation:
         objects.append(VocObject(_text(obj.get("name")), *coords,
                                  pose=_text(obj.get("pose")) or "Unspecified",
                                  truncated=flags[0], difficult=flags[1]))
+    source = root.get("source")
     return Annotation(filename=_text(root.get("filename")), width=int(width), height=int(height),
-                      depth=int(depth), objects=objects, folder=_text(root.get("folder")))
+                      depth=int(depth), objects=objects, folder=_text(root.get("folder")),
+                      source_image=_text(source.get("image")) if isinstance(source, dict) else "")
+
+
+_SOURCE_IMAGE = re.compile(rb"<source>(?:(?!</source>).)*?<image>([^<]*)</image>", re.S)
+
+
+def source_image(data: bytes) -> str:
+    """<source><image> of VOC XML bytes, without parsing the rest (the mix reads it of every built
+    XML before it splits); what the pattern cannot read (attributes, CDATA) is parsed in full."""
+    found = _SOURCE_IMAGE.search(data)
+    if found:
+        from html import unescape
+        return unescape(found.group(1).decode("utf-8", "replace")).strip()
+    return parse(data).source_image if b"<image" in data else ""
 
 
 def read(path: Path) -> Annotation:
@@ -187,7 +203,10 @@ def dumps(ann: Annotation) -> bytes:
     root = ET.Element("annotation")
     _leaf(root, "folder", ann.folder)
     _leaf(root, "filename", ann.filename)
-    _leaf(ET.SubElement(root, "source"), "database", "dlimgmgr")
+    source = ET.SubElement(root, "source")
+    _leaf(source, "database", "dlimgmgr")
+    if ann.source_image:
+        _leaf(source, "image", ann.source_image)
     size = ET.SubElement(root, "size")
     for tag in ("width", "height", "depth"):
         _leaf(size, tag, str(getattr(ann, tag)))

@@ -1,7 +1,8 @@
 """Mix: several projects' builds into one dataset, packed as a deterministic tar.gz + manifest.
 
 `mix(ws, name, projects, train, val, test, seed, remap)` scans every `projects/P/build/` with the
-pair scanner (lib/pairs), splits each project on its own by the ratio (seeded, split.py), checks
+pair scanner (lib/pairs), splits each project on its own by the ratio in whole master carriers
+(seeded, carriers.py and split.py: all images of one carrier in one split), checks
 each pair with the one annotation check while packing (inspect.py), writes the items as archive
 members of each output format (voc_layout.py) into `dist/<name>.tar.gz` (archive.py), then
 `dist/<name>.manifest.json` (manifest.py). The library takes data: the task layer parses flags.
@@ -21,7 +22,7 @@ from pathlib import Path
 from .. import checks, files, pairs, voc
 from ..errors import UserError
 from . import manifest as manifest_lib
-from . import other_formats, split, voc_layout
+from . import carriers, other_formats, split, voc_layout
 from .archive import write_tar_gz
 from .inspect import Context, Inspection, Row, problems_error
 from .items import Dataset, Item, Items
@@ -46,6 +47,7 @@ class MixResult:
     unused_remaps: list = field(default_factory=list)
     negatives_left_out: int = 0
     ratios: tuple = ()
+    split_lines: list = field(default_factory=list)   # carriers and images per split, per project; warnings
 
     def summary(self) -> str:
         splits = ", ".join(f"{s} {n}" for s, n in self.counts["images"].items() if n)
@@ -53,6 +55,7 @@ class MixResult:
                  f"classes {', '.join(self.classes)}",
                  f"wrote {self.archive} ({self.bytes / 1e6:.1f} MB, sha256 {self.sha256[:12]}...) "
                  f"and {self.manifest.name} in {self.seconds:.1f} s"]
+        lines[1:1] = [f"  {line}" if not line.startswith("warning") else line for line in self.split_lines]
         if self.negatives_left_out:
             lines.append(f"left out {self.negatives_left_out} image(s) with no object (the ssd.pytorch family "
                          f"cannot train on them); --negatives keeps them")
@@ -104,10 +107,10 @@ def _pairs_of(project, root: Path, problems: list) -> list[pairs.Pair]:
     return usable
 
 
-def _rows(ws, loaded: list, ratios, seed: int) -> list[Row]:
-    """Every pair to mix, with its split, sorted by id. Empty builds, orphans and colliding ids
-    fail here, by name only, before anything is packed."""
-    problems, rows, owner = [], [], {}
+def _rows(ws, loaded: list, ratios, seed: int, jobs: int | None = None) -> tuple[list[Row], carriers.Grouped]:
+    """Every pair to mix, with its carrier's split, sorted by id. Empty builds, orphans and
+    colliding ids fail here, by name only, before anything is packed."""
+    problems, found_of, owner = [], [], {}
     for project in loaded:
         found = _pairs_of(project, ws.root, problems)
         for pair in found:
@@ -116,11 +119,13 @@ def _rows(ws, loaded: list, ratios, seed: int) -> list[Row]:
                                 f"projects/{project.name}/build; ids must be unique across projects: "
                                 f"rename one project's build files or mix them separately")
             owner[pair.stem] = project.name
-        split_of = split.assign(project.name, [p.stem for p in found], ratios, seed, project.test_only)
-        rows += [Row(project.name, p.stem, p.image_path, p.xml_path, split_of[p.stem]) for p in found]
+        found_of.append((project, found))
     if problems:
         raise problems_error(problems)
-    return sorted(rows, key=lambda r: r.id)
+    grouped = carriers.group(found_of, ratios, seed, jobs or 0)
+    rows = [Row(project.name, p.stem, p.image_path, p.xml_path, grouped.split_of[p.stem])
+            for project, found in found_of for p in found]
+    return sorted(rows, key=lambda r: r.id), grouped
 
 
 def _load(ws, names, remap: dict) -> tuple[list, list[str]]:
@@ -195,16 +200,18 @@ def mix(ws, name: str, projects=None, train=0.8, val=0.2, test=0.0, seed: int = 
     started = time.perf_counter()
     ratios, remap = _check_inputs(name, train, val, test, seed, remap, formats)
     loaded, classes = _load(ws, projects, remap)
-    rows = _rows(ws, loaded, ratios, seed)
+    rows, grouped = _rows(ws, loaded, ratios, seed, jobs)
     dist = ws.dist_dir
     dist.mkdir(exist_ok=True)
     with files.locked(dist / f".{name}.lock", f"mix of {name!r}"):
         files.remove_stale(dist, f".{name}.tar.gz.tmp-*")
         files.remove_stale(dist, f".{name}.manifest.json.tmp-*")
-        return _mix_locked(ws, name, loaded, classes, rows, ratios, seed, remap, jobs, formats, negatives, started)
+        return _mix_locked(ws, name, loaded, classes, (rows, grouped), ratios, seed, remap, jobs, formats,
+                           negatives, started)
 
 
-def _mix_locked(ws, name, loaded, classes, rows, ratios, seed, remap, jobs, formats, negatives, started):
+def _mix_locked(ws, name, loaded, classes, grouped_rows, ratios, seed, remap, jobs, formats, negatives, started):
+    rows, grouped = grouped_rows
     dist = ws.dist_dir
     archive, manifest_path = dist / f"{name}.tar.gz", dist / f"{name}.manifest.json"
     tmp = dist / f".{name}.tar.gz.tmp-{os.getpid()}"
@@ -218,7 +225,8 @@ def _mix_locked(ws, name, loaded, classes, rows, ratios, seed, remap, jobs, form
         counts["negatives_left_out"] = len(left_out)
         manifest_lib.write(tmp_manifest, {
             "name": name, "archive": archive.name, "sha256": sha256, "bytes": size, "classes": classes,
-            "counts": counts, "split": {"train": ratios[0], "val": ratios[1], "test": ratios[2], "seed": seed},
+            "counts": counts, "split": {"train": ratios[0], "val": ratios[1], "test": ratios[2], "seed": seed,
+                                        "by": "carrier", "carriers": grouped.carriers},
             "formats": list(formats), "negatives": bool(negatives),
             "remap": dict(sorted(remap.items())), "provenance": manifest_lib.provenance(ws, loaded)})
         with files.no_interrupt():  # both renames or neither: a manifest always describes its archive
@@ -233,4 +241,4 @@ def _mix_locked(ws, name, loaded, classes, rows, ratios, seed, remap, jobs, form
     used = {c for p in loaded for c in p.classes}
     return MixResult(name, archive, manifest_path, sha256, size, classes, counts, time.perf_counter() - started,
                      [f"{old}={new}" for old, new in sorted(remap.items()) if old not in used], len(left_out),
-                     ratios)
+                     ratios, grouped.lines)
