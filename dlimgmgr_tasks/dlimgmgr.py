@@ -52,20 +52,40 @@ def import_(c, folder, project=None, each=False):
                    f"replace them with readable jpg/png files and import again", code=1)
 
 
-@settings.task(iterable=["project"], help={"project": "project to check; repeat for several (default: all)"})
-def check(c, project=None):
-    """Validate every master and built annotation against its image; exit 1 on any problem."""
+@settings.task(iterable=["project"], help={
+    "project": "project to check; repeat for several (default: all, unless --mix is given)",
+    "mix": "check this mix (dist/NAME.tar.gz) or VOC folder for leakage: a carrier or identical bytes in two splits",
+})
+def check(c, project=None, mix=None):
+    """Validate every master and built annotation against its image (or a mix for leakage); exit 1 on any problem."""
     from .lib import checks
 
+    if mix:
+        leaked = _check_mix(c, mix)
+        if not project:
+            if leaked:
+                raise Exit(f"error: {leaked} leak(s), one per line above; mix again (inv mix) or fix the folder", code=1)
+            return
     report = checks.check_projects(settings.workspace(c), project or None)
     for problem in report.problems:
         print(problem.line())
     summary = (f"checked {report.annotations} annotation(s) and {report.images} image(s) "
                f"in {report.projects} project(s)")
-    if report.problems:
-        raise Exit(f"error: {summary}: {len(report.problems)} problem(s), one per line above; "
-                   f"fix them and run inv dlimgmgr.check again", code=1)
+    if report.problems or (mix and leaked):
+        raise Exit(f"error: {summary}: {len(report.problems)} problem(s), {leaked if mix else 0} leak(s), one per "
+                   f"line above; fix them and run inv dlimgmgr.check again", code=1)
     print(f"{summary}: no problems")
+
+
+def _check_mix(c, target: str) -> int:
+    """Print the leakage lines and summary of a mix or VOC folder; the number of leaks."""
+    from .lib.mix import leakage
+
+    found = leakage.check(settings.workspace(c), str(target))
+    for line in found.lines():
+        print(line)
+    print(found.summary())
+    return found.leaks
 
 
 @settings.task(iterable=["project"], help={
