@@ -22,7 +22,7 @@ def dhash(path: Path) -> int | None:
             grey = Image.alpha_composite(ground, img).convert("L").resize((9, 8), Image.Resampling.LANCZOS)
     except (OSError, ValueError, Image.DecompressionBombError):
         return None
-    px = list(grey.getdata())
+    px = grey.tobytes()
     bits = 0
     for row in range(8):
         for col in range(8):
