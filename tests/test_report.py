@@ -129,3 +129,22 @@ def test_without_any_mix_the_report_asks_for_one_in_one_line(repo):
 def test_a_mix_name_that_is_a_path_is_refused(repo):
     proc = repo.inv("dlimgmgr.report", "--mix", "../projects", check=False)
     assert "is not allowed" in proc.stderr
+
+
+def test_the_page_shows_the_mixs_leakage(page):
+    text = page.read_text()
+    section = text[text.index("<h2>Leakage</h2>"):]
+    assert '<p class="ok">no leakage</p>' in section
+    assert "<td class=\"l\">carriers in two splits</td><td>0</td>" in section
+
+
+def test_a_leak_shows_on_the_page_with_its_line(tmp_path):
+    from dlimgmgr_tasks.lib.mix import leakage
+    from dlimgmgr_tasks.lib.report import page as page_lib
+    from test_leakage import clean, voc_folder
+
+    images = clean(tmp_path)
+    images["x_000005"] = ("val", "x_c002.jpg", images["x_000005"][2])
+    found = leakage.check(Workspace.at(tmp_path), str(voc_folder(tmp_path / "ds", images)))
+    section = page_lib.leakage_section(found)
+    assert '<p class="bad">1 leak(s)</p>' in section and "carrier x_c002.jpg is in train" in section

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..files import atomic_write
+from ..mix import leakage
 from . import figures as figures_lib, page, sheets, sources
 
 
@@ -65,8 +66,8 @@ def _mix_provenance(manifest: dict) -> dict:
     return {k: manifest[k] for k in keep if k in manifest}
 
 
-def html(source: sources.Source, check_report, provenance: dict) -> tuple[str, figures_lib.Figures]:
-    """The page for a source, and the numbers it shows."""
+def html(source: sources.Source, check_report, provenance: dict, leak=None) -> tuple[str, figures_lib.Figures]:
+    """The page for a source, and the numbers it shows; `leak`: a mix's lib.mix.leakage result."""
     fig = figures_lib.collect(source.entries, source.classes, source.splits)
     problems = len(check_report.problems) + len(source.unreadable or [])
     summary = (f"{fig.total_images} images, {fig.total_objects} objects, {len(fig.classes)} classes "
@@ -74,6 +75,7 @@ def html(source: sources.Source, check_report, provenance: dict) -> tuple[str, f
                f"{sum(fig.truncated.values())} truncated, {problems} problem(s)")
     sections = [page.counts_section(fig), page.boxes_section(fig), page.heatmap_section(fig),
                 page.problems_section(check_report, source.unreadable),
+                *([page.leakage_section(leak)] if leak is not None else []),
                 page.sheets_section(sheets.sheets(source, source.entries, source.classes), fig),
                 page.provenance_section(provenance)]
     return page.render(f"dlimgmgr report: {source.title}", summary, sections), fig
@@ -91,17 +93,18 @@ def _mix_report(ws, name: str, project: str | None):
     if project is not None:
         source, names = sources.only_project(source, project), [project]
     out = ws.dist_dir / (f"{name}.{project}.report.html" if project else f"{name}.report.html")
-    return source, out, _check(ws, names), _mix_provenance(source.manifest)
+    return source, out, _check(ws, names), _mix_provenance(source.manifest), leakage.check(ws, name)
 
 
 def write_report(ws, mix: str | None = None, project: str | None = None) -> ReportResult:
     """The report of a project (only `project`), or of a mix (default: the newest), or of one
     project's images within a mix (both)."""
+    leak = None
     if mix is None and project is not None:
         source, out, check_report, provenance = _project_report(ws, project)
     else:
-        source, out, check_report, provenance = _mix_report(ws, mix or _newest_mix(ws), project)
-    text, fig = html(source, check_report, provenance)
+        source, out, check_report, provenance, leak = _mix_report(ws, mix or _newest_mix(ws), project)
+    text, fig = html(source, check_report, provenance, leak)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, text.encode("utf-8"))
     return ReportResult(out, source.title, fig.total_images, fig.total_objects,
