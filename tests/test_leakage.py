@@ -100,3 +100,24 @@ def test_the_same_icon_in_two_projects_is_a_warning(repo):
     assert len(lines) == 1 and lines[0].startswith(
         "warning: projects/close/master/sources/close.png and projects/closetwin/master/sources/close.png look like one icon (0 of 64")
     assert icons.near_duplicates(ws, ["close", "kanji"], leakage.NEAR) == []   # 山 川 日 木 and an X differ
+
+
+def test_source_images_other_tools_write_are_no_carriers(tmp_path):
+    """VOC2007 writes <image>flickr</image> and CVAT <image>Unknown</image> for every image: only
+    our own <database> makes <image> a carrier."""
+    folder = voc_folder(tmp_path / "ds", clean(tmp_path))
+    for i, xml in enumerate(sorted((folder / voc.ANNOTATIONS).glob("*.xml"))):
+        theirs = ("<source><database>The VOC2007 Database</database><annotation>PASCAL VOC2007</annotation>"
+                  "<image>flickr</image></source>" if i % 2 else
+                  "<source><database>Unknown</database><annotation>Unknown</annotation><image>Unknown</image></source>")
+        text = xml.read_text()
+        xml.write_text(text[:text.index("<source>")] + theirs + text[text.index("</source>") + 9:])
+        assert voc.source_image(xml.read_bytes()) == voc.read(xml).source_image == ""
+    found = leakage.check(Workspace.at(tmp_path), str(folder))
+    assert found.leaks == 0 and found.unnamed == 8 and found.carriers == 0
+
+
+def test_a_source_with_a_comment_is_read_in_full():
+    data = voc.dumps(voc.Annotation("a.jpg", 8, 8, source_image="a_c001.jpg")).replace(
+        b"<source>", b"<source><!-- made here -->")
+    assert voc.source_image(data) == "a_c001.jpg"

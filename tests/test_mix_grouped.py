@@ -87,7 +87,7 @@ def test_adding_a_project_leaves_the_others_split_alone(built):
 def test_the_mix_prints_carrier_and_image_shares_and_warns_on_too_few_carriers(built):
     out = built.inv("mix", "--profile", "tiny", "--name", "p", "--projects", "scenes,other",
                     "--train", "0.8", "--val", "0.2", check=True).stdout
-    assert "scenes: carriers train 18, val 5; images train 54 (78%), val 15 (22%)" in out
+    assert "scenes: carriers train 18, val 5; built images train 54 (78%), val 15 (22%)" in out
     warning = [line for line in out.splitlines() if line.startswith("warning: other")]
     assert warning == ["warning: other has too few carriers for the ratios asked (train 4, val 1 carrier(s)); "
                        "compose more: raise compose.count in projects/other/project.yaml, then "

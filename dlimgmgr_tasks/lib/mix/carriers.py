@@ -96,5 +96,5 @@ def group(projects: list[tuple], ratios, seed: int, jobs: int = 0) -> Grouped:
     with ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1)) as pool:
         for project, found in order:
             _one_project(out, project, found, ratios, seed, placed, pool.map(_identity, found, chunksize=64))
-    out.lines.sort(key=lambda line: line.startswith("warning"))
+    out.lines.sort(key=lambda line: (line.startswith("warning"), line))   # by project name
     return out

@@ -84,10 +84,11 @@ def few_carriers_warning(project: str, ratios, carriers: dict) -> str | None:
 
 
 def shares_line(project: str, carriers: dict, images: dict) -> str:
-    """`close: carriers train 6, val 2; images train 120 (75%), val 40 (25%)`."""
+    """`close: carriers train 6, val 2; built images train 120 (75%), val 40 (25%)` (before a mix
+    leaves out images with no object)."""
     total = sum(images.values()) or 1
     return (f"{project}: carriers " + ", ".join(f"{s} {n}" for s, n in carriers.items() if n)
-            + "; images " + ", ".join(f"{s} {n} ({100 * n / total:.0f}%)" for s, n in images.items() if n))
+            + "; built images " + ", ".join(f"{s} {n} ({100 * n / total:.0f}%)" for s, n in images.items() if n))
 
 
 def empty_split_warnings(ratios, images: dict) -> list[str]:
