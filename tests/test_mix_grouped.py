@@ -115,3 +115,16 @@ def test_identical_bytes_in_two_projects_land_in_one_split(built, tmp_path):
         for stem in ("scenes_000001", "scenes_000031", "scenes_000061"):
             assert split_of[f"other_{100 + int(stem[-3:]):06d}"] == split_of[stem]
         assert leakage.check(_ws(repo), "d").leaks == 0
+
+
+def test_a_build_naming_no_carriers_is_split_by_image_with_a_warning(tmp_path):
+    from mixdata import make_build
+    repo = make_repo(tmp_path)
+    make_build(repo.path, "old", ["cat"], 10, per_carrier=0)   # as a build from before issue 22
+    make_build(repo.path, "new", ["cat"], 12, per_carrier=4)
+    out = repo.inv("mix", "--profile", "resnet34", "--projects", "old,new", "--train", "0.5", "--val", "0.5",
+                   check=True).stdout
+    assert ("warning: 10 image(s) of projects/old/build name no master carrier (<source><image>), so each is "
+            "split on its own and its siblings can leak into val; build again: inv build --project old --force") in out
+    assert "  old: carriers train 5, val 5; built images train 5 (50%), val 5 (50%)" in out
+    assert "  new: carriers train 2, val 1; built images train 8 (67%), val 4 (33%)" in out
