@@ -183,3 +183,17 @@ def test_a_projects_flag_becomes_a_list():
 def test_a_seed_that_is_not_a_whole_number_is_refused():
     with pytest.raises(UserError, match="--seed must be a whole number"):
         parse_number("--seed", "x", int)
+
+
+def test_images_whose_size_and_crc32_meet_are_told_apart_by_sha256(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+    from dlimgmgr_tasks.lib import pairs
+    from dlimgmgr_tasks.lib.mix import carriers
+
+    for name, data in (("a", b"one"), ("b", b"two"), ("c", b"one"), ("d", b"four")):
+        (tmp_path / f"{name}.jpg").write_bytes(data)
+    found = sorted(pairs.scan(str(tmp_path)).pairs, key=lambda p: p.stem)
+    quick = [(3, 1), (3, 1), (3, 1), (4, 2)]   # as if a, b and c met on size and crc32
+    with ThreadPoolExecutor(2) as pool:
+        keys = carriers._exact(found, quick, pool)
+    assert keys[0] == keys[2] != keys[1] and keys[3] == (4, 2)
