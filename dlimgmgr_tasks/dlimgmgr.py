@@ -57,7 +57,7 @@ def import_(c, folder, project=None, each=False):
     "mix": "check this mix (dist/NAME.tar.gz) or VOC folder for leakage: a carrier or identical bytes in two splits",
 })
 def check(c, project=None, mix=None):
-    """Validate every master and built annotation against its image (or a mix for leakage); exit 1 on any problem."""
+    """Validate every master and built annotation against its image, or a mix for leakage; exit 1 on any problem."""
     from .lib import checks
 
     if mix:

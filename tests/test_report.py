@@ -24,6 +24,7 @@ def page(mixed):
     proc = mixed.repo.inv("dlimgmgr.report", check=True)
     path = mixed.repo.path / "dist" / "voc.report.html"
     assert proc.stdout.strip().endswith(f"wrote {path}")
+    assert "no problems, 0 leak(s)" in proc.stdout
     return path
 
 

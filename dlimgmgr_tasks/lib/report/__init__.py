@@ -30,9 +30,11 @@ class ReportResult:
     images: int
     objects: int
     problems: int
+    leaks: int | None = None      # a mix's carriers and identical images in two splits
 
     def summary(self) -> str:
         state = f"{self.problems} problem(s)" if self.problems else "no problems"
+        state += "" if self.leaks is None else f", {self.leaks} leak(s) (carriers or identical images in two splits)"
         return f"report of {self.title}: {self.images} images, {self.objects} objects, {state}\nwrote {self.path}"
 
 
@@ -108,4 +110,4 @@ def write_report(ws, mix: str | None = None, project: str | None = None) -> Repo
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, text.encode("utf-8"))
     return ReportResult(out, source.title, fig.total_images, fig.total_objects,
-                        len(check_report.problems) + len(source.unreadable or []))
+                        len(check_report.problems) + len(source.unreadable or []), leak.leaks if leak else None)
