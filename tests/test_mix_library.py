@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import tarfile
+import zlib
 
 import pytest
 
@@ -69,8 +70,7 @@ def inspected(ws, stem: str):
     ctx = inspect.Context("alpha", checks.project_rules(project, ws.root, build=True), "projects/alpha/build",
                           {}, "ds", (64, 64), "resnet34")
     build = project.build_dir
-    return inspect.inspect(ctx, inspect.Row("alpha", stem, str(build / f"{stem}.jpg"), str(build / f"{stem}.xml"),
-                                            "train"))
+    return inspect.inspect(ctx, inspect.Row("alpha", stem, str(build / f"{stem}.jpg"), str(build / f"{stem}.xml")))
 
 
 def test_a_damaged_build_xml_has_the_same_code_in_the_mix_as_in_the_check(ws):
@@ -90,7 +90,9 @@ def test_a_build_image_of_another_size_than_the_profile_is_a_profile_size_proble
 def test_a_clean_pair_becomes_an_item_with_the_files_own_bytes(ws):
     item, problems = inspected(ws, "alpha_000001")
     xml = ws.projects_dir / "alpha" / "build" / "alpha_000001.xml"
-    assert problems == [] and item.xml == xml.read_bytes() and item.split == "train"
+    image = (ws.projects_dir / "alpha" / "build" / "alpha_000001.jpg").read_bytes()
+    assert problems == [] and item.xml == xml.read_bytes() and item.split == ""   # split once all are read
+    assert item.carrier == "alpha_c000.jpg" and item.content == (len(image), zlib.crc32(image))
 
 
 # --- split and archive --------------------------------------------------------------------------
@@ -186,14 +188,14 @@ def test_a_seed_that_is_not_a_whole_number_is_refused():
 
 
 def test_images_whose_size_and_crc32_meet_are_told_apart_by_sha256(tmp_path):
-    from concurrent.futures import ThreadPoolExecutor
-    from dlimgmgr_tasks.lib import pairs
+    from types import SimpleNamespace
+
     from dlimgmgr_tasks.lib.mix import carriers
 
-    for name, data in (("a", b"one"), ("b", b"two"), ("c", b"one"), ("d", b"four")):
+    items = []
+    for name, data, content in (("a", b"one", (3, 1)), ("b", b"two", (3, 1)), ("c", b"one", (3, 1)),
+                                ("d", b"four", (4, 2))):   # as if a, b and c met on size and crc32
         (tmp_path / f"{name}.jpg").write_bytes(data)
-    found = sorted(pairs.scan(str(tmp_path)).pairs, key=lambda p: p.stem)
-    quick = [(3, 1), (3, 1), (3, 1), (4, 2)]   # as if a, b and c met on size and crc32
-    with ThreadPoolExecutor(2) as pool:
-        keys = carriers._exact(found, quick, pool)
+        items.append(SimpleNamespace(image=str(tmp_path / f"{name}.jpg"), content=content))
+    keys = carriers._exact(items)
     assert keys[0] == keys[2] != keys[1] and keys[3] == (4, 2)

@@ -107,10 +107,10 @@ def _pairs_of(project, root: Path, problems: list) -> list[pairs.Pair]:
     return usable
 
 
-def _rows(ws, loaded: list, ratios, seed: int, jobs: int | None = None) -> tuple[list[Row], carriers.Grouped]:
-    """Every pair to mix, with its carrier's split, sorted by id. Empty builds, orphans and
-    colliding ids fail here, by name only, before anything is packed."""
-    problems, found_of, owner = [], [], {}
+def _rows(ws, loaded: list) -> list[Row]:
+    """Every pair to mix, sorted by id. Empty builds, orphans and colliding ids fail here, by name
+    only, before anything is packed."""
+    problems, rows, owner = [], [], {}
     for project in loaded:
         found = _pairs_of(project, ws.root, problems)
         for pair in found:
@@ -119,13 +119,10 @@ def _rows(ws, loaded: list, ratios, seed: int, jobs: int | None = None) -> tuple
                                 f"projects/{project.name}/build; ids must be unique across projects: "
                                 f"rename one project's build files or mix them separately")
             owner[pair.stem] = project.name
-        found_of.append((project, found))
+        rows += [Row(project.name, p.stem, p.image_path, p.xml_path) for p in found]
     if problems:
         raise problems_error(problems)
-    grouped = carriers.group(found_of, ratios, seed, jobs or 0)
-    rows = [Row(project.name, p.stem, p.image_path, p.xml_path, grouped.split_of[p.stem])
-            for project, found in found_of for p in found]
-    return sorted(rows, key=lambda r: r.id), grouped
+    return sorted(rows, key=lambda r: r.id)
 
 
 def _load(ws, names, remap: dict) -> tuple[list, list[str]]:
@@ -148,12 +145,23 @@ def _contexts(ws, loaded: list, remap: dict, name: str) -> dict[str, Context]:
                             tuple(ws.profile.size), ws.profile.name) for p in loaded}
 
 
+def _split_after(items, split):
+    """The items as they are checked; once the last is read, `split(all of them)` sets each one's
+    split (by carrier, carriers.py): before ImageSets/ or any other format names a split."""
+    seen = []
+    for item in items:
+        seen.append(item)
+        yield item
+    split(seen)
+
+
 def _pack(path: Path, dataset_name: str, classes, rows, contexts, jobs: int, formats,
-          leave_out=None) -> tuple[str, int, list]:
+          leave_out, split) -> tuple[str, int, list]:
     """Check and pack in one pass: annotations are checked while the archive is written; any
     problem raises before the caller renames the file into place. The VOC part leaves images
     without objects out when `leave_out(item)` is given (called for each); YOLO and COCO, where
-    an image without labels is the norm, keep every image. Returns the VOC part's items."""
+    an image without labels is the norm, keep every image. `split(items)` sets every item's split
+    once all are read. Returns the VOC part's items."""
     inspection = Inspection(contexts, rows, jobs)
 
     def kept(items):
@@ -163,7 +171,7 @@ def _pack(path: Path, dataset_name: str, classes, rows, contexts, jobs: int, for
             else:
                 yield item
     try:
-        dataset = Dataset(dataset_name, classes, Items(inspection.checked_items()))
+        dataset = Dataset(dataset_name, classes, Items(_split_after(inspection.checked_items(), split)))
         voc_view = Dataset(dataset_name, classes, Items(kept(dataset.items)))
         voc_part = voc_layout.members(voc_view) if "voc" in formats else iter(())
         has_voc = "voc" in formats
@@ -200,27 +208,27 @@ def mix(ws, name: str, projects=None, train=0.8, val=0.2, test=0.0, seed: int = 
     started = time.perf_counter()
     ratios, remap = _check_inputs(name, train, val, test, seed, remap, formats)
     loaded, classes = _load(ws, projects, remap)
-    rows, grouped = _rows(ws, loaded, ratios, seed, jobs)
+    rows = _rows(ws, loaded)
     dist = ws.dist_dir
     dist.mkdir(exist_ok=True)
     with files.locked(dist / f".{name}.lock", f"mix of {name!r}"):
         files.remove_stale(dist, f".{name}.tar.gz.tmp-*")
         files.remove_stale(dist, f".{name}.manifest.json.tmp-*")
-        return _mix_locked(ws, name, loaded, classes, (rows, grouped), ratios, seed, remap, jobs, formats,
-                           negatives, started)
+        return _mix_locked(ws, name, loaded, classes, rows, ratios, seed, remap, jobs, formats, negatives, started)
 
 
-def _mix_locked(ws, name, loaded, classes, grouped_rows, ratios, seed, remap, jobs, formats, negatives, started):
-    rows, grouped = grouped_rows
+def _mix_locked(ws, name, loaded, classes, rows, ratios, seed, remap, jobs, formats, negatives, started):
     dist = ws.dist_dir
     archive, manifest_path = dist / f"{name}.tar.gz", dist / f"{name}.manifest.json"
     tmp = dist / f".{name}.tar.gz.tmp-{os.getpid()}"
     tmp_manifest = dist / f".{name}.manifest.json.tmp-{os.getpid()}"
     jobs = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
-    left_out = []
+    left_out, split = [], []   # split: the one carriers.Grouped, once every item is read
     try:
         sha256, size, items = _pack(tmp, name, classes, rows, _contexts(ws, loaded, remap, name), jobs, formats,
-                                    None if negatives else left_out.append)
+                                    None if negatives else left_out.append,
+                                    lambda every: split.append(carriers.group(loaded, every, ratios, seed)))
+        grouped = split[0]
         counts = manifest_lib.counts(items, classes, [p.name for p in loaded])
         counts["negatives_left_out"] = len(left_out)
         manifest_lib.write(tmp_manifest, {

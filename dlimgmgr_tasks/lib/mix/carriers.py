@@ -1,17 +1,16 @@
 """The grouped split of a mix: which master carrier each built image came from, and where each
 carrier goes (the policy is split.py's).
 
-Every built XML names its carrier in `<source><image>` (the build writes it). Carriers whose
-images share bytes are one group; bytes that one project placed pin the carriers of a later
-project holding the same bytes (test-only projects first, then by name), so identical bytes never
-sit in two splits (content is compared by size and crc32, then sha256 where those meet). An image
+Every built XML names its carrier in `<source><image>` (the build writes it). The mix's check
+reads it, and each image's size and crc32, in its worker processes while the archive is written;
+the split is decided here once every item is read, before any member that names a split. Carriers
+whose images share bytes are one group (compared by size and crc32, then sha256 where those
+meet); bytes that one project placed pin the carriers of a later project holding the same bytes
+(test-only projects first, then by name), so identical bytes never sit in two splits. An image
 that names no carrier (a build from before, a hand-made one) is a group of its own, with a warning.
 """
 from __future__ import annotations
 
-import os
-import zlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .. import voc
@@ -26,31 +25,13 @@ class Grouped:
     lines: list = field(default_factory=list)      # shares per project, then warnings
 
 
-def _identity(pair) -> tuple[str, tuple]:
-    """(carrier, (size, crc32) of the image) of one built pair. crc32 runs at twice sha256's speed
-    here; only images whose size and crc32 meet another's are hashed with sha256 (`_exact`).
-    File reads, zlib and hashlib release the GIL, so a thread pool uses every core."""
-    with open(pair.xml_path, "rb") as f:
-        data = f.read()
-    try:
-        carrier = voc.source_image(data)
-    except voc.VocError:
-        carrier = ""   # the check while packing names the broken file and refuses the mix
-    with open(pair.image_path, "rb") as f:
-        image = f.read()
-    return carrier, (len(image), zlib.crc32(image))
-
-
-def _exact(pairs: list, quick: list, pool) -> list:
-    """Each image's content key: its sha256 where its (size, crc32) is another's, else that pair."""
+def _exact(items: list) -> list:
+    """Each item's content key: the sha256 of its image where its (size, crc32) is another's,
+    else that pair (no other image can have its bytes)."""
     seen = {}
-    for key in quick:
-        seen[key] = seen.get(key, 0) + 1
-    clash = [i for i, key in enumerate(quick) if seen[key] > 1]
-    keys = list(quick)
-    for i, digest in zip(clash, pool.map(lambda i: sha256_file(pairs[i].image_path), clash)):
-        keys[i] = digest
-    return keys
+    for it in items:
+        seen[it.content] = seen.get(it.content, 0) + 1
+    return [sha256_file(it.image) if seen[it.content] > 1 else it.content for it in items]
 
 
 def _groups(names: dict, digests: dict) -> list[tuple]:
@@ -74,13 +55,14 @@ def _groups(names: dict, digests: dict) -> list[tuple]:
     return sorted(tuple(sorted(m)) for m in members.values())
 
 
-def _one_project(out: Grouped, project, found: list, ratios, seed: int, placed: dict, identities) -> None:
+def _one_project(out: Grouped, project, items: list, keys: list, ratios, seed: int, placed: dict) -> None:
     names, digests, unnamed = {}, {}, 0
-    for pair, (carrier, digest) in zip(found, identities):
+    for it, key in zip(items, keys):
+        carrier = it.carrier
         if not carrier:
             unnamed += 1
-            carrier = f"?{pair.stem}"   # its own group; '?' is no file name a carrier has
-        names[pair.stem], digests[pair.stem] = carrier, digest
+            carrier = f"?{it.id}"   # its own group; '?' is no file name a carrier has
+        names[it.id], digests[it.id] = carrier, key
     groups = _groups(names, digests)
     by_carrier = {}
     for stem, carrier in names.items():
@@ -108,19 +90,19 @@ def _one_project(out: Grouped, project, found: list, ratios, seed: int, placed: 
                          f"val; build again: inv build --project {project.name} --force")
 
 
-def group(projects: list[tuple], ratios, seed: int, jobs: int = 0) -> Grouped:
-    """projects: [(project, its usable pairs sorted by id)]: every image's split, by carrier."""
+def group(projects: list, items: list, ratios, seed: int) -> Grouped:
+    """Set every item's split, by carrier; projects: the mixed projects (loaded); items: every
+    item read (each with its carrier and content)."""
     out = Grouped()
     placed = {}   # image content key -> the split it went to
-    order = sorted(projects, key=lambda pf: (not pf[0].test_only, pf[0].name))
-    every = [pair for _, found in order for pair in found]
-    with ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1)) as pool:
-        carriers, quick = zip(*pool.map(_identity, every)) if every else ((), ())
-        keys = _exact(every, list(quick), pool)
-    start = 0
-    for project, found in order:
-        n = len(found)
-        _one_project(out, project, found, ratios, seed, placed, zip(carriers[start:start + n], keys[start:start + n]))
-        start += n
+    keys = dict(zip((it.id for it in items), _exact(items)))
+    mine = {}
+    for it in items:
+        mine.setdefault(it.project, []).append(it)
+    for project in sorted(projects, key=lambda p: (not p.test_only, p.name)):
+        found = mine.get(project.name, [])
+        _one_project(out, project, found, [keys[it.id] for it in found], ratios, seed, placed)
+    for it in items:
+        it.split = out.split_of[it.id]
     out.lines.sort(key=lambda line: (line.startswith("warning"), line))   # by project name
     return out
