@@ -121,3 +121,11 @@ def test_a_source_with_a_comment_is_read_in_full():
     data = voc.dumps(voc.Annotation("a.jpg", 8, 8, source_image="a_c001.jpg")).replace(
         b"<source>", b"<source><!-- made here -->")
     assert voc.source_image(data) == "a_c001.jpg"
+
+
+def test_an_unpacked_mix_or_a_vocdevkit_layout_is_found_below_the_folder_named(tmp_path):
+    images = clean(tmp_path)
+    images["x_000005"] = ("val", "x_c002.jpg", images["x_000005"][2])
+    voc_folder(tmp_path / "dataset" / "VOCdevkit" / "VOC2012", images)
+    found = leakage.check(Workspace.at(tmp_path), str(tmp_path / "dataset"))
+    assert found.images == 8 and len(found.carrier_lines) == 1

@@ -82,7 +82,21 @@ def _read_archive(archive: Path, top: str) -> _Read:
     return read
 
 
+def _voc_root(folder: Path) -> Path:
+    """The folder holding ImageSets/Main: this one, or the one folder below it that does (an
+    unpacked mix's NAME/, a vocdevkit layout's VOCdevkit/VOC2012)."""
+    for _ in range(3):
+        if (folder / voc.IMAGE_SETS_MAIN).is_dir():
+            return folder
+        subs = [p for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
+        if len(subs) != 1:
+            break
+        folder = subs[0]
+    return folder
+
+
 def _read_folder(folder: Path) -> _Read:
+    folder = _voc_root(folder)
     if not (folder / voc.IMAGE_SETS_MAIN).is_dir():
         raise UserError(f"{folder}: not a Pascal VOC folder (no {voc.IMAGE_SETS_MAIN}/); "
                         f"name a mix (dist/NAME.tar.gz) or a folder holding Annotations/, ImageSets/, JPEGImages/")
