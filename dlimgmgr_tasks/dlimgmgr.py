@@ -81,23 +81,44 @@ def migrate(c, path, project=None, rename=None, prefix="", modernize=False, carr
     print("\n".join((["dry run: nothing is changed"] if dry else []) + report.lines + [report.summary(dry)]))
 
 
-@settings.task(iterable=["project"], help={"project": "project to check; repeat for several (default: all)"})
-def check(c, project=None):
-    """Validate every master and built annotation against its image; exit 1 on any problem.
+@settings.task(iterable=["project"], help={
+    "project": "project to check; repeat for several (default: all, unless --mix is given)",
+    "mix": "check this mix (dist/NAME.tar.gz) or VOC folder for leakage: a carrier or identical bytes in two splits",
+})
+def check(c, project=None, mix=None):
+    """Validate every master and built annotation against its image, or a mix for leakage; exit 1 on any problem.
 
     One line per problem; problems of one cause (a class project.yaml does not list, one size
     mismatch) shared by 4 or more become one line with the count and the fix, then 3 examples."""
     from .lib import checks, problem_groups
 
+    if mix:
+        leaked = _check_mix(c, mix)
+        if not project:
+            if leaked:
+                raise Exit(f"error: {leaked} leak(s), one per line above; mix again (inv mix) or fix the folder", code=1)
+            return
     report = checks.check_projects(settings.workspace(c), project or None)
     for line in problem_groups.lines(report.problems):
         print(line)
     summary = (f"checked {report.annotations} annotation(s) and {report.images} image(s) "
                f"in {report.projects} project(s)")
-    if report.problems:
+    if report.problems or (mix and leaked):
         raise Exit(f"error: {summary}: {len(report.problems)} problem(s) of {problem_groups.causes(report.problems)} "
-                   f"cause(s), one line per cause above; fix them and run inv dlimgmgr.check again", code=1)
+                   f"cause(s), {leaked if mix else 0} leak(s), one line per cause or leak above; fix them and run "
+                   f"inv dlimgmgr.check again", code=1)
     print(f"{summary}: no problems")
+
+
+def _check_mix(c, target: str) -> int:
+    """Print the leakage lines and summary of a mix or VOC folder; the number of leaks."""
+    from .lib.mix import leakage
+
+    found = leakage.check(settings.workspace(c), str(target))
+    for line in found.lines():
+        print(line)
+    print(found.summary())
+    return found.leaks
 
 
 @settings.task(iterable=["project"], help={

@@ -27,6 +27,7 @@ JPEG_IMAGES = "JPEGImages"
 LABELMAP = "labelmap.txt"
 LABELMAP_HEADER = "# label:color_rgb:parts:actions\n"
 SPLITS = ("train", "val", "test")
+DATABASE = "dlimgmgr"     # <source><database> of what we write: only then is <image> a carrier
 TRAINVAL = "trainval"
 # A class name becomes a file name (<class>_<split>.txt) and a labelmap.txt field (':'-separated);
 # a leading '#' would make its labelmap line a comment (Datumaro's import then fails).
@@ -96,6 +97,7 @@ class Annotation:
     depth: int = 3
     objects: list[VocObject] = field(default_factory=list)
     folder: str = ""
+    source_image: str = ""   # <source><image> under our <database>: the master carrier a built image came from
 
     @property
     def labels(self) -> list[str]:
@@ -173,8 +175,31 @@ def parse(data: bytes) -> Annotation:
         objects.append(VocObject(_text(obj.get("name")), *coords,
                                  pose=_text(obj.get("pose")) or "Unspecified",
                                  truncated=flags[0], difficult=flags[1]))
+    source = root.get("source") if isinstance(root.get("source"), dict) else {}
+    ours = _text(source.get("database")) == DATABASE
     return Annotation(filename=_text(root.get("filename")), width=int(width), height=int(height),
-                      depth=int(depth), objects=objects, folder=_text(root.get("folder")))
+                      depth=int(depth), objects=objects, folder=_text(root.get("folder")),
+                      source_image=_text(source.get("image")) if ours else "")
+
+
+_SOURCE = re.compile(rb"<source>((?:(?!</source>).)*)</source>", re.S)
+_OUR_DATABASE = re.compile(rb"<database>\s*" + DATABASE.encode() + rb"\s*</database>")
+_IMAGE = re.compile(rb"<image>([^<]*)</image>")
+
+
+def source_image(data: bytes) -> str:
+    """The master carrier that <source><image> names, read without parsing the rest (the mix reads
+    it of every built XML before it splits); "" unless <source><database> is ours: VOC2007 writes
+    `flickr` there and CVAT `Unknown`, for every image. What the patterns cannot read (attributes,
+    CDATA, a comment) is parsed in full."""
+    block = _SOURCE.search(data)
+    if block and b"<!" not in block.group(1):
+        image = _IMAGE.search(block.group(1))
+        if not image or not _OUR_DATABASE.search(block.group(1)):
+            return ""
+        from html import unescape
+        return unescape(image.group(1).decode("utf-8", "replace")).strip()
+    return parse(data).source_image if b"<source" in data else ""
 
 
 def read(path: Path) -> Annotation:
@@ -201,7 +226,10 @@ def dumps(ann: Annotation) -> bytes:
     root = ET.Element("annotation")
     _leaf(root, "folder", ann.folder)
     _leaf(root, "filename", ann.filename)
-    _leaf(ET.SubElement(root, "source"), "database", "dlimgmgr")
+    source = ET.SubElement(root, "source")
+    _leaf(source, "database", DATABASE)
+    if ann.source_image:
+        _leaf(source, "image", ann.source_image)
     size = ET.SubElement(root, "size")
     for tag in ("width", "height", "depth"):
         _leaf(size, tag, str(getattr(ann, tag)))

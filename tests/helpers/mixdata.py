@@ -2,7 +2,8 @@
 
 `make_build(repo_path, name, classes, n)` writes projects/NAME/project.yaml and
 projects/NAME/build/NAME_000001.jpg + .xml ... as the build feature lays them out: 64x64 images
-(the resnet34 profile), one or two boxes each, every 5th box marked difficult.
+(the resnet34 profile), one or two boxes each, every 5th box marked difficult, each XML naming
+its master carrier (`per_carrier` consecutive images share one, NAME_cNNN.jpg, as a build's do).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ SIZE = (64, 64)   # the resnet34 profile of invoke.yaml
 
 
 def make_build(repo_path: Path, name: str, classes: list[str], n: int, test_only: bool = False,
-               size=SIZE, seed: int = 0) -> Path:
+               size=SIZE, seed: int = 0, per_carrier: int = 1) -> Path:
     pdir = Path(repo_path) / "projects" / name
     build = pdir / "build"
     build.mkdir(parents=True, exist_ok=True)
@@ -38,7 +39,8 @@ def make_build(repo_path: Path, name: str, classes: list[str], n: int, test_only
             x1, y1 = rng.randint(x0, w), rng.randint(y0, h)
             cls = classes[(i + k) % len(classes)]
             objects.append(voc.VocObject(cls, x0, y0, x1, y1, difficult=int((i + k) % 5 == 0)))
-        voc.write(build / f"{stem}.xml", voc.Annotation(f"{stem}.jpg", w, h, 3, objects))
+        carrier = f"{name}_c{(i - 1) // per_carrier:03d}.jpg" if per_carrier else ""
+        voc.write(build / f"{stem}.xml", voc.Annotation(f"{stem}.jpg", w, h, 3, objects, source_image=carrier))
     return build
 
 

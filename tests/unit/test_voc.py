@@ -24,7 +24,8 @@ def xmltodict_dumps(ann: voc.Annotation) -> bytes:
                         "truncated": str(int(obj.truncated)), "difficult": str(int(obj.difficult)),
                         "bndbox": {k: str(int(round(getattr(obj, k)))) for k in ("xmin", "ymin", "xmax", "ymax")}})
     doc = {"annotation": {
-        "folder": ann.folder, "filename": ann.filename, "source": {"database": "dlimgmgr"},
+        "folder": ann.folder, "filename": ann.filename,
+        "source": {"database": "dlimgmgr", **({"image": ann.source_image} if ann.source_image else {})},
         "size": {"width": str(ann.width), "height": str(ann.height), "depth": str(ann.depth)},
         "segmented": "0", "object": objects}}
     if not objects:
@@ -45,7 +46,7 @@ def annotation(rng: random.Random, alphabet: str = ALPHABET) -> voc.Annotation:
                                                 pose=rng.choice(["Unspecified", "", text(rng)]),
                                                 truncated=rng.randint(0, 1), difficult=rng.randint(0, 1)))
     return voc.Annotation(text(rng, alphabet) + ".jpg", width, height, rng.choice([1, 3]), objects,
-                          folder=rng.choice([None, "", text(rng)]))
+                          folder=rng.choice([None, "", text(rng)]), source_image=rng.choice(["", text(rng, alphabet) + ".jpg"]))
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -62,6 +63,7 @@ def test_a_written_annotation_reads_back_with_its_integer_boxes_names_and_flags(
         ann = annotation(rng, NAME_ALPHABET)
         back = voc.parse(voc.dumps(ann))
         assert (back.filename, back.width, back.height) == (ann.filename, ann.width, ann.height)
+        assert back.source_image == voc.source_image(voc.dumps(ann)) == ann.source_image.strip()
         assert [(o.name, o.truncated, o.difficult) for o in back.objects] == \
             [(o.name, o.truncated, o.difficult) for o in ann.objects]
         for read, wrote in zip(back.objects, ann.objects):

@@ -137,8 +137,8 @@ class Sampler:
                                 f"{image.shape}; it must be H x W x 3 uint8 RGB")
             data = self._jpeg(ci, image)
             (out_dir / tmp).write_bytes(data)
-            xml, slot = numbered_xml(self.project.name, int(image.shape[1]), int(image.shape[0]),
-                                     self._objects(ci, out))
+            xml, slot = numbered_xml(self.project.name, self.carriers[ci][0].name, int(image.shape[1]),
+                                     int(image.shape[0]), self._objects(ci, out))
             tmp_xml = tmp[:-4] + ".xml"
             (out_dir / tmp_xml).write_bytes(xml)
             rec = {"key": [ci, index, k], "tmp": tmp, "tmp_xml": tmp_xml, "xml_slot": slot}

@@ -56,13 +56,15 @@ def temp_name(ci: int, index: int, k: int) -> str:
     return f"i{ci:05d}_{max(index, 0):06d}_{k:06d}.jpg"
 
 
-def numbered_xml(project_name: str, width: int, height: int, objects: list[list]) -> tuple[bytes, int]:
+def numbered_xml(project_name: str, carrier: str, width: int, height: int, objects: list[list]) -> tuple[bytes, int]:
     """A record's VOC XML, written where the image is made (in a worker), as image NAME_000000's:
-    (its bytes, the offset of the six digits that numbering fills in at the finish).
+    (its bytes, the offset of the six digits that numbering fills in at the finish). `carrier`:
+    the master carrier's file name, kept in <source><image> (the mix splits by it).
     objects: [label, x0, y0, x1, y1, pose, truncated, difficult] with 0-based edges."""
     from .. import voc
     rows = [voc.VocObject.from_edges(o[0], *o[1:5], pose=o[5], truncated=o[6], difficult=o[7]) for o in objects]
-    data = voc.dumps(voc.Annotation(f"{project_name}_{0:06d}.jpg", width, height, 3, rows, folder=project_name))
+    data = voc.dumps(voc.Annotation(f"{project_name}_{0:06d}.jpg", width, height, 3, rows, folder=project_name,
+                                     source_image=carrier))
     slot = data.index(f"<filename>{project_name}_".encode()) + len(f"<filename>{project_name}_".encode())
     return data, slot
 

@@ -1,7 +1,8 @@
 """Mix: several projects' builds into one dataset, packed as a deterministic tar.gz + manifest.
 
 `mix(ws, name, projects, train, val, test, seed, remap)` scans every `projects/P/build/` with the
-pair scanner (lib/pairs), splits each project on its own by the ratio (seeded, split.py), checks
+pair scanner (lib/pairs), splits each project on its own by the ratio in whole master carriers
+(seeded, carriers.py and split.py: all images of one carrier in one split), checks
 each pair with the one annotation check while packing (inspect.py), writes the items as archive
 members of each output format (voc_layout.py) into `dist/<name>.tar.gz` (archive.py), then
 `dist/<name>.manifest.json` (manifest.py). The library takes data: the task layer parses flags.
@@ -21,7 +22,7 @@ from pathlib import Path
 from .. import checks, files, pairs, text, voc
 from ..errors import UserError
 from . import manifest as manifest_lib
-from . import other_formats, split, voc_layout
+from . import carriers, other_formats, split, voc_layout
 from .archive import write_tar_gz
 from .inspect import Context, Inspection, Row, problems_error
 from .items import Dataset, Item, Items
@@ -46,6 +47,7 @@ class MixResult:
     unused_remaps: list = field(default_factory=list)
     negatives_left_out: int = 0
     ratios: tuple = ()
+    split_lines: list = field(default_factory=list)   # carriers and images per split, per project; warnings
 
     def summary(self) -> str:
         splits = ", ".join(f"{s} {n}" for s, n in self.counts["images"].items() if n)
@@ -53,6 +55,7 @@ class MixResult:
                  f"classes {', '.join(self.classes)}",
                  f"wrote {self.archive} ({self.bytes / 1e6:.1f} MB, sha256 {self.sha256[:12]}...) "
                  f"and {self.manifest.name} in {self.seconds:.1f} s"]
+        lines[1:1] = [f"  {line}" if not line.startswith("warning") else line for line in self.split_lines]
         if self.negatives_left_out:
             lines.append(f"left out {self.negatives_left_out} image(s) with no object (the ssd.pytorch family "
                          f"cannot train on them); --negatives keeps them")
@@ -106,9 +109,9 @@ def _pairs_of(project, root: Path, problems: list) -> list[pairs.Pair]:
     return usable
 
 
-def _rows(ws, loaded: list, ratios, seed: int) -> list[Row]:
-    """Every pair to mix, with its split, sorted by id. Empty builds, orphans and colliding ids
-    fail here, by name only, before anything is packed."""
+def _rows(ws, loaded: list) -> list[Row]:
+    """Every pair to mix, sorted by id. Empty builds, orphans and colliding ids fail here, by name
+    only, before anything is packed."""
     problems, rows, owner = [], [], {}
     for project in loaded:
         found = _pairs_of(project, ws.root, problems)
@@ -118,8 +121,7 @@ def _rows(ws, loaded: list, ratios, seed: int) -> list[Row]:
                                 f"projects/{project.name}/build; ids must be unique across projects: "
                                 f"rename one project's build files or mix them separately")
             owner[pair.stem] = project.name
-        split_of = split.assign(project.name, [p.stem for p in found], ratios, seed, project.test_only)
-        rows += [Row(project.name, p.stem, p.image_path, p.xml_path, split_of[p.stem]) for p in found]
+        rows += [Row(project.name, p.stem, p.image_path, p.xml_path) for p in found]
     if problems:
         raise problems_error(problems)
     return sorted(rows, key=lambda r: r.id)
@@ -147,12 +149,23 @@ def _contexts(ws, loaded: list, remap: dict, name: str) -> dict[str, Context]:
                             tuple(ws.profile.size), ws.profile.name) for p in loaded}
 
 
+def _split_after(items, split):
+    """The items as they are checked; once the last is read, `split(all of them)` sets each one's
+    split (by carrier, carriers.py): before ImageSets/ or any other format names a split."""
+    seen = []
+    for item in items:
+        seen.append(item)
+        yield item
+    split(seen)
+
+
 def _pack(path: Path, dataset_name: str, classes, rows, contexts, jobs: int, formats,
-          leave_out=None) -> tuple[str, int, list]:
+          leave_out, split) -> tuple[str, int, list]:
     """Check and pack in one pass: annotations are checked while the archive is written; any
     problem raises before the caller renames the file into place. The VOC part leaves images
     without objects out when `leave_out(item)` is given (called for each); YOLO and COCO, where
-    an image without labels is the norm, keep every image. Returns the VOC part's items."""
+    an image without labels is the norm, keep every image. `split(items)` sets every item's split
+    once all are read. Returns the VOC part's items."""
     inspection = Inspection(contexts, rows, jobs)
 
     def kept(items):
@@ -162,7 +175,7 @@ def _pack(path: Path, dataset_name: str, classes, rows, contexts, jobs: int, for
             else:
                 yield item
     try:
-        dataset = Dataset(dataset_name, classes, Items(inspection.checked_items()))
+        dataset = Dataset(dataset_name, classes, Items(_split_after(inspection.checked_items(), split)))
         voc_view = Dataset(dataset_name, classes, Items(kept(dataset.items)))
         voc_part = voc_layout.members(voc_view) if "voc" in formats else iter(())
         has_voc = "voc" in formats
@@ -210,7 +223,7 @@ def mix(ws, name: str, projects=None, train=0.8, val=0.2, test=0.0, seed: int = 
     started = time.perf_counter()
     ratios, remap, formats = _check_inputs(name, train, val, test, seed, remap, formats)
     loaded, classes = _load(ws, projects, remap)
-    rows = _rows(ws, loaded, ratios, seed)
+    rows = _rows(ws, loaded)
     dist = ws.dist_dir
     dist.mkdir(exist_ok=True)
     with files.locked(dist / f".{name}.lock", f"mix of {name!r}"):
@@ -225,15 +238,18 @@ def _mix_locked(ws, name, loaded, classes, rows, ratios, seed, remap, jobs, form
     tmp = dist / f".{name}.tar.gz.tmp-{os.getpid()}"
     tmp_manifest = dist / f".{name}.manifest.json.tmp-{os.getpid()}"
     jobs = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
-    left_out = []
+    left_out, split = [], []   # split: the one carriers.Grouped, once every item is read
     try:
         sha256, size, items = _pack(tmp, name, classes, rows, _contexts(ws, loaded, remap, name), jobs, formats,
-                                    None if negatives else left_out.append)
+                                    None if negatives else left_out.append,
+                                    lambda every: split.append(carriers.group(loaded, every, ratios, seed)))
+        grouped = split[0]
         counts = manifest_lib.counts(items, classes, [p.name for p in loaded])
         counts["negatives_left_out"] = len(left_out)
         manifest_lib.write(tmp_manifest, {
             "name": name, "archive": archive.name, "sha256": sha256, "bytes": size, "classes": classes,
-            "counts": counts, "split": {"train": ratios[0], "val": ratios[1], "test": ratios[2], "seed": seed},
+            "counts": counts, "split": {"train": ratios[0], "val": ratios[1], "test": ratios[2], "seed": seed,
+                                        "by": "carrier", "carriers": grouped.carriers},
             "formats": list(formats), "negatives": bool(negatives),
             "remap": dict(sorted(remap.items())), "provenance": manifest_lib.provenance(ws, loaded)})
         with files.no_interrupt():  # both renames or neither: a manifest always describes its archive
@@ -248,28 +264,30 @@ def _mix_locked(ws, name, loaded, classes, rows, ratios, seed, remap, jobs, form
     used = {c for p in loaded for c in p.classes}
     return MixResult(name, archive, manifest_path, sha256, size, classes, counts, time.perf_counter() - started,
                      [f"{old}={new}" for old, new in sorted(remap.items()) if old not in used], len(left_out),
-                     ratios)
+                     ratios, grouped.lines)
 
 
 def plan(ws, name: str, projects=None, train=0.8, val=0.2, test=0.0, seed: int = 0, remap: dict | None = None,
          jobs: int | None = None, formats=("voc",), negatives: bool = False) -> list[str]:
     """`inv --dry mix`: the run's own decision, without writing. The same input checks, the same
-    pairs and split, every annotation checked as the run checks it while packing: a mix the run
-    would refuse raises the same UserError (so the dry run's first line is the run's)."""
+    pairs, every annotation checked as the run checks it while packing, the same split by carrier:
+    a mix the run would refuse raises the same UserError (so the dry run's first line is the run's)."""
     ratios, remap, formats = _check_inputs(name, train, val, test, seed, remap, formats)
     loaded, classes = _load(ws, projects, remap)
-    rows = _rows(ws, loaded, ratios, seed)
+    rows = _rows(ws, loaded)
     inspection = Inspection(_contexts(ws, loaded, remap, name), rows,
                             jobs if jobs and jobs > 0 else (os.cpu_count() or 1))
-    per_split, left_out = {s: 0 for s in voc.SPLITS}, 0
     try:
-        for item in inspection.checked_items():
-            if item.negative and not negatives and "voc" in formats:
-                left_out += 1
-            else:
-                per_split[item.split] += 1
+        items = list(inspection.checked_items())
     finally:
         inspection.close()
+    grouped = carriers.group(loaded, items, ratios, seed)
+    per_split, left_out = {s: 0 for s in voc.SPLITS}, 0
+    for item in items:
+        if item.negative and not negatives and "voc" in formats:
+            left_out += 1
+        else:
+            per_split[item.split] += 1
     splits = ", ".join(f"{s} {n}" for s, n in per_split.items() if n)
     shown = text.shown(ws.dist_dir, ws.root)
     lines = [f"would mix {', '.join(p.name for p in loaded)}: {sum(per_split.values())} images ({splits}), "
@@ -277,4 +295,4 @@ def plan(ws, name: str, projects=None, train=0.8, val=0.2, test=0.0, seed: int =
              f"would write {shown}/{name}.tar.gz and {name}.manifest.json, replacing them as a pair"]
     if left_out:
         lines.append(f"would leave out {left_out} image(s) with no object; --negatives keeps them")
-    return lines + split.empty_split_warnings(ratios, per_split)
+    return lines + grouped.lines + split.empty_split_warnings(ratios, per_split)

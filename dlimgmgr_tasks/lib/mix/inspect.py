@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import zlib
 from collections import deque
 from dataclasses import dataclass, replace
 from typing import Iterator
@@ -35,12 +36,11 @@ class Context:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One pair to check and mix."""
+    """One pair to check and mix (its split is decided once every item is read)."""
     project: str
     id: str
     image: str
     xml: str
-    split: str
 
 
 def _whole(obj: voc.VocObject) -> bool:
@@ -65,7 +65,15 @@ def inspect(ctx: Context, row: Row) -> tuple[Item | None, list[checks.Problem]]:
         ann.objects = [replace(o, name=ctx.remap.get(o.name, o.name)) for o in ann.objects]
         ann.folder = ctx.top
         data = voc.dumps(ann)
-    return Item(row.id, row.project, row.split, row.image, ann, data), []
+    return Item(row.id, row.project, "", row.image, ann, data, ann.source_image, _content(row.image)), []
+
+
+def _content(path: str) -> tuple[int, int]:
+    """(size, crc32) of an image: which images may be identical (carriers.py compares by sha256
+    where these meet). Read here, in the worker processes, beside the check."""
+    with open(path, "rb") as f:
+        data = f.read()
+    return len(data), zlib.crc32(data)
 
 
 def _inspect_rows(job) -> list:

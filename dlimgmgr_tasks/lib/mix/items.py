@@ -16,13 +16,17 @@ from .. import voc
 
 @dataclass(slots=True)
 class Item:
-    """One image of the dataset: a few hundred bytes plus its annotation, never its image data."""
+    """One image of the dataset: a few hundred bytes plus its annotation, never its image data.
+    Its split is decided once every item is read (lib/mix/carriers.py), before any member that
+    names a split is written."""
     id: str
     project: str
     split: str
     image: str                  # the built JPEG on disk
     annotation: voc.Annotation  # class names after the remap
     xml: bytes                  # the annotation as Annotations/<id>.xml holds it
+    carrier: str = ""           # the master carrier its XML names (<source><image>); "" if none
+    content: object = None      # (size, crc32) of the image: what the split compares bytes by
 
     @property
     def objects(self) -> dict[str, int]:

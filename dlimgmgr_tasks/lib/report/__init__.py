@@ -19,6 +19,7 @@ from pathlib import Path
 from .. import mixes
 from ..errors import UserError
 from ..files import atomic_write
+from ..mix import leakage
 from . import figures as figures_lib, page, sheets, sources
 
 
@@ -29,9 +30,11 @@ class ReportResult:
     images: int
     objects: int
     problems: int
+    leaks: int | None = None      # a mix's carriers and identical images in two splits
 
     def summary(self) -> str:
         state = f"{self.problems} problem(s)" if self.problems else "no problems"
+        state += "" if self.leaks is None else f", {self.leaks} leak(s) (carriers or identical images in two splits)"
         return f"report of {self.title}: {self.images} images, {self.objects} objects, {state}\nwrote {self.path}"
 
 
@@ -59,8 +62,8 @@ def _mix_provenance(manifest: dict) -> dict:
     return {k: manifest[k] for k in keep if k in manifest}
 
 
-def html(source: sources.Source, check_report, provenance: dict) -> tuple[str, figures_lib.Figures]:
-    """The page for a source, and the numbers it shows."""
+def html(source: sources.Source, check_report, provenance: dict, leak=None) -> tuple[str, figures_lib.Figures]:
+    """The page for a source, and the numbers it shows; `leak`: a mix's lib.mix.leakage result."""
     fig = figures_lib.collect(source.entries, source.classes, source.splits)
     problems = len(check_report.problems) + len(source.unreadable or [])
     summary = (f"{fig.total_images} images, {fig.total_objects} objects, {len(fig.classes)} classes "
@@ -68,13 +71,15 @@ def html(source: sources.Source, check_report, provenance: dict) -> tuple[str, f
                f"{sum(fig.truncated.values())} truncated, {problems} problem(s)")
     sections = [page.counts_section(fig), page.boxes_section(fig), page.heatmap_section(fig),
                 page.problems_section(check_report, source.unreadable),
+                *([page.leakage_section(leak)] if leak is not None else []),
                 page.sheets_section(sheets.sheets(source, source.entries, source.classes), fig),
                 page.provenance_section(provenance)]
     return page.render(f"dlimgmgr report: {source.title}", summary, sections), fig
 
 
 def _select(ws, mix: str | None, project: str | None):
-    """What the report shows and where it goes: (source, out, check report, provenance); reads only."""
+    """What the report shows and where it goes: (source, out, check report, provenance, leakage
+    (None for a project alone)); reads only."""
     if mix is None and project is not None:
         return _project_report(ws, project)
     return _mix_report(ws, mix or _newest_mix(ws), project)
@@ -82,7 +87,7 @@ def _select(ws, mix: str | None, project: str | None):
 
 def plan_report(ws, mix: str | None = None, project: str | None = None) -> list[str]:
     """`inv --dry dlimgmgr.report`: the run's own choice of source and page, nothing written."""
-    source, out, check_report, _ = _select(ws, mix, project)
+    source, out, check_report, *_ = _select(ws, mix, project)
     return [f"would write {out} (the report of {source.title}, {len(source.entries)} image(s), "
             f"{len(check_report.problems)} problem(s))"]
 
@@ -90,7 +95,7 @@ def plan_report(ws, mix: str | None = None, project: str | None = None) -> list[
 def _project_report(ws, name: str):
     loaded = ws.project(name)
     out = ws.root / "build" / "reports" / f"{name}.report.html"
-    return sources.read_project(loaded), out, _check(ws, [name]), _project_provenance(loaded)
+    return sources.read_project(loaded), out, _check(ws, [name]), _project_provenance(loaded), None
 
 
 def _mix_report(ws, name: str, project: str | None):
@@ -99,15 +104,15 @@ def _mix_report(ws, name: str, project: str | None):
     if project is not None:
         source, names = sources.only_project(source, project), [project]
     out = ws.dist_dir / (f"{name}.{project}.report.html" if project else f"{name}.report.html")
-    return source, out, _check(ws, names), _mix_provenance(source.manifest)
+    return source, out, _check(ws, names), _mix_provenance(source.manifest), leakage.check(ws, name)
 
 
 def write_report(ws, mix: str | None = None, project: str | None = None) -> ReportResult:
     """The report of a project (only `project`), or of a mix (default: the newest), or of one
     project's images within a mix (both)."""
-    source, out, check_report, provenance = _select(ws, mix, project)
-    text, fig = html(source, check_report, provenance)
+    source, out, check_report, provenance, leak = _select(ws, mix, project)
+    text, fig = html(source, check_report, provenance, leak)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, text.encode("utf-8"))
     return ReportResult(out, source.title, fig.total_images, fig.total_objects,
-                        len(check_report.problems) + len(source.unreadable or []))
+                        len(check_report.problems) + len(source.unreadable or []), leak.leaks if leak else None)

@@ -97,6 +97,17 @@ def problems_section(report, unreadable: list) -> str:
             f'{_table(["file", "what", "fix"], rows, left=3) if rows else ""}{extra}')
 
 
+def leakage_section(leak) -> str:
+    """The mix's leakage (`inv dlimgmgr.check --mix`): carriers and identical bytes in two splits."""
+    state = '<p class="ok">no leakage</p>' if not leak.leaks else f'<p class="bad">{leak.leaks} leak(s)</p>'
+    rows = [["carriers in two splits", len(leak.carrier_lines)],
+            ["identical images in two splits", len(leak.bytes_lines)],
+            ["images naming no carrier", leak.unnamed]]
+    lines = "".join(f'<p class="bad">{escape(line)}</p>' for line in leak.lines())
+    return (f"<h2>Leakage</h2><p>{leak.carriers} master carrier(s); every image of a carrier should sit in one "
+            f"split, and no image's bytes in two.</p>{state}{_table(['what', 'count'], rows)}{lines}")
+
+
 def sheets_section(thumbs: dict, fig) -> str:
     parts = ["<h2>Contact sheets per class</h2><p>Evenly picked images holding the class; its boxes "
              "thick, other classes' thin.</p>"]

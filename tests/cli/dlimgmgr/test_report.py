@@ -24,6 +24,7 @@ def page(mixed):
     proc = mixed.repo.inv("dlimgmgr.report", check=True)
     path = mixed.repo.path / "dist" / "voc.report.html"
     assert proc.stdout.strip().endswith(f"wrote {path}")
+    assert "no problems, 0 leak(s)" in proc.stdout
     return path
 
 
@@ -140,3 +141,20 @@ def test_an_xml_with_width_0_is_a_listed_problem_not_a_traceback(repo):
     assert "8 problem(s)" in proc.stdout.splitlines()[0], proc.stdout
     page = proc.stdout.strip().splitlines()[-1].removeprefix("wrote ")
     assert "size is 0x400" in open(page, encoding="utf-8").read()
+def test_the_page_shows_the_mixs_leakage(page):
+    text = page.read_text()
+    section = text[text.index("<h2>Leakage</h2>"):]
+    assert '<p class="ok">no leakage</p>' in section
+    assert "<td class=\"l\">carriers in two splits</td><td>0</td>" in section
+
+
+def test_a_leak_shows_on_the_page_with_its_line(tmp_path):
+    from dlimgmgr_tasks.lib.mix import leakage
+    from dlimgmgr_tasks.lib.report import page as page_lib
+    from test_leakage import clean, voc_folder
+
+    images = clean(tmp_path)
+    images["x_000005"] = ("val", "x_c002.jpg", images["x_000005"][2])
+    found = leakage.check(Workspace.at(tmp_path), str(voc_folder(tmp_path / "ds", images)))
+    section = page_lib.leakage_section(found)
+    assert '<p class="bad">1 leak(s)</p>' in section and "carrier x_c002.jpg is in train" in section

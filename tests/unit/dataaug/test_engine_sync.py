@@ -231,7 +231,7 @@ def test_a_master_changed_since_the_last_build_is_checked_again_by_the_orchestra
 
 def _numbered(tmp_path, n: int) -> bytes:
     from dlimgmgr_tasks.lib.dataaug import staging
-    data, slot = staging.numbered_xml("icons", 96, 96, [["close", 4, 5, 30, 31, "Unspecified", 0, 0]])
+    data, slot = staging.numbered_xml("icons", "icons_c003.jpg", 96, 96, [["close", 4, 5, 30, 31, "Unspecified", 0, 0]])
     path = tmp_path / "x.xml"
     path.write_bytes(data)
     staging._number_xml(path, slot, n)
@@ -240,7 +240,8 @@ def _numbered(tmp_path, n: int) -> bytes:
 
 def _written(name: str) -> bytes:
     from dlimgmgr_tasks.lib import voc
-    return voc.dumps(voc.Annotation(name, 96, 96, 3, [voc.VocObject.from_edges("close", 4, 5, 30, 31)], folder="icons"))
+    return voc.dumps(voc.Annotation(name, 96, 96, 3, [voc.VocObject.from_edges("close", 4, 5, 30, 31)], folder="icons",
+                                     source_image="icons_c003.jpg"))
 
 
 def test_a_workers_xml_numbered_at_the_finish_is_the_xml_of_that_image(tmp_path):

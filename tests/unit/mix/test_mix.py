@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import tarfile
+import zlib
 
 import pytest
 
@@ -69,8 +70,7 @@ def inspected(ws, stem: str):
     ctx = inspect.Context("alpha", checks.project_rules(project, ws.root, build=True), "projects/alpha/build",
                           {}, "ds", (64, 64), "resnet34")
     build = project.build_dir
-    return inspect.inspect(ctx, inspect.Row("alpha", stem, str(build / f"{stem}.jpg"), str(build / f"{stem}.xml"),
-                                            "train"))
+    return inspect.inspect(ctx, inspect.Row("alpha", stem, str(build / f"{stem}.jpg"), str(build / f"{stem}.xml")))
 
 
 def test_a_damaged_build_xml_has_the_same_code_in_the_mix_as_in_the_check(ws):
@@ -90,7 +90,9 @@ def test_a_build_image_of_another_size_than_the_profile_is_a_profile_size_proble
 def test_a_clean_pair_becomes_an_item_with_the_files_own_bytes(ws):
     item, problems = inspected(ws, "alpha_000001")
     xml = ws.projects_dir / "alpha" / "build" / "alpha_000001.xml"
-    assert problems == [] and item.xml == xml.read_bytes() and item.split == "train"
+    image = (ws.projects_dir / "alpha" / "build" / "alpha_000001.jpg").read_bytes()
+    assert problems == [] and item.xml == xml.read_bytes() and item.split == ""   # split once all are read
+    assert item.carrier == "alpha_c000.jpg" and item.content == (len(image), zlib.crc32(image))
 
 
 # --- split and archive --------------------------------------------------------------------------
@@ -106,6 +108,27 @@ def test_a_test_only_project_is_assigned_to_test_whole():
 def test_a_split_depends_on_the_seed_and_the_project_only():
     ids = [f"p_{i:03d}" for i in range(20)]
     assert split.assign("p", ids, (0.5, 0.5, 0.0), 1) == split.assign("p", list(ids), (0.5, 0.5, 0.0), 1)
+
+
+def test_a_group_of_carriers_goes_to_one_split_and_the_counts_stay_whole():
+    groups = [("c00", "c01", "c02")] + [(f"c{i:02d}",) for i in range(3, 20)]
+    for seed in range(10):
+        got = split.assign_groups("p", groups, (0.7, 0.3, 0.0), seed)
+        assert len({got[c] for c in groups[0]}) == 1
+        assert sorted(got.values()).count("val") in (5, 6, 7)   # 6 asked; a group of 3 may overshoot by its size
+
+
+def test_a_pinned_group_goes_where_it_is_pinned_and_the_rest_fill_the_ratio():
+    groups = [(f"c{i:02d}",) for i in range(10)]
+    got = split.assign_groups("p", groups, (0.8, 0.2, 0.0), 3, pinned={("c04",): "val", ("c07",): "val"})
+    assert got["c04"] == got["c07"] == "val" and list(got.values()).count("val") == 2
+
+
+def test_too_few_carriers_is_one_warning_with_the_counts_and_the_fix():
+    assert split.few_carriers_warning("p", (0.8, 0.2, 0.0), {"train": 6, "val": 2}) is None
+    line = split.few_carriers_warning("p", (0.8, 0.2, 0.0), {"train": 3, "val": 0})
+    assert line == ("warning: p has too few carriers for the ratios asked (train 3, val 0 carrier(s)); compose "
+                    "more: raise compose.count in projects/p/project.yaml, then inv dataaug.compose p")
 
 
 def test_the_archive_writer_round_trips_directories_bytes_and_files(tmp_path):
@@ -162,3 +185,17 @@ def test_a_projects_flag_becomes_a_list():
 def test_a_seed_that_is_not_a_whole_number_is_refused():
     with pytest.raises(UserError, match="--seed must be a whole number"):
         parse_number("--seed", "x", int)
+
+
+def test_images_whose_size_and_crc32_meet_are_told_apart_by_sha256(tmp_path):
+    from types import SimpleNamespace
+
+    from dlimgmgr_tasks.lib.mix import carriers
+
+    items = []
+    for name, data, content in (("a", b"one", (3, 1)), ("b", b"two", (3, 1)), ("c", b"one", (3, 1)),
+                                ("d", b"four", (4, 2))):   # as if a, b and c met on size and crc32
+        (tmp_path / f"{name}.jpg").write_bytes(data)
+        items.append(SimpleNamespace(image=str(tmp_path / f"{name}.jpg"), content=content))
+    keys = carriers._exact(items)
+    assert keys[0] == keys[2] != keys[1] and keys[3] == (4, 2)
