@@ -1,5 +1,6 @@
-"""VOC folders made by hand for the leakage check (tests/unit/mix/test_leakage.py and
-tests/cli/dlimgmgr/test_check_leakage.py): carriers, splits and JPEG bytes chosen per image."""
+"""VOC folders made by hand for the leakage check (tests/unit/mix/test_leakage.py,
+tests/cli/dlimgmgr/test_check_leakage.py, the report's leak in test_report.py): carriers, splits
+and JPEG bytes chosen per image."""
 from __future__ import annotations
 
 import io

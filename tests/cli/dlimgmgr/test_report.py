@@ -151,7 +151,7 @@ def test_the_page_shows_the_mixs_leakage(page):
 def test_a_leak_shows_on_the_page_with_its_line(tmp_path):
     from dlimgmgr_tasks.lib.mix import leakage
     from dlimgmgr_tasks.lib.report import page as page_lib
-    from test_leakage import clean, voc_folder
+    from tests.helpers.leakvoc import clean, voc_folder
 
     images = clean(tmp_path)
     images["x_000005"] = ("val", "x_c002.jpg", images["x_000005"][2])
