@@ -7,8 +7,8 @@ project of a mix) or build/reports/PROJECT.report.html, and returns a `ReportRes
 
 The page shows counts per split, class and project, box size and aspect histograms, a heatmap of
 box positions per class, negatives and truncated/difficult counts, the problems
-`checks.check_projects` finds in the projects now, a contact sheet per class and the manifest's
-provenance. Its parts: sources (what is read), figures (the numbers), charts (SVG/PNG),
+`checks.check_projects` finds in the projects now, a contact sheet per class, the mix's fitness
+history (`inv pytorch.fitness`, report/fitness.py) and the manifest's provenance. Its parts: sources (what is read), figures (the numbers), charts (SVG/PNG),
 sheets (thumbnails with boxes), page (the HTML).
 """
 from __future__ import annotations
@@ -65,8 +65,8 @@ def _mix_provenance(manifest: dict) -> dict:
     return {k: manifest[k] for k in keep if k in manifest}
 
 
-def html(source: sources.Source, check_report, provenance: dict) -> tuple[str, figures_lib.Figures]:
-    """The page for a source, and the numbers it shows."""
+def html(source: sources.Source, check_report, provenance: dict, extra: tuple = ()) -> tuple[str, figures_lib.Figures]:
+    """The page for a source, and the numbers it shows; `extra` sections go before the provenance."""
     fig = figures_lib.collect(source.entries, source.classes, source.splits)
     problems = len(check_report.problems) + len(source.unreadable or [])
     summary = (f"{fig.total_images} images, {fig.total_objects} objects, {len(fig.classes)} classes "
@@ -75,7 +75,7 @@ def html(source: sources.Source, check_report, provenance: dict) -> tuple[str, f
     sections = [page.counts_section(fig), page.boxes_section(fig), page.heatmap_section(fig),
                 page.problems_section(check_report, source.unreadable),
                 page.sheets_section(sheets.sheets(source, source.entries, source.classes), fig),
-                page.provenance_section(provenance)]
+                *extra, page.provenance_section(provenance)]
     return page.render(f"dlimgmgr report: {source.title}", summary, sections), fig
 
 
@@ -97,11 +97,16 @@ def _mix_report(ws, name: str, project: str | None):
 def write_report(ws, mix: str | None = None, project: str | None = None) -> ReportResult:
     """The report of a project (only `project`), or of a mix (default: the newest), or of one
     project's images within a mix (both)."""
+    extra = ()
     if mix is None and project is not None:
         source, out, check_report, provenance = _project_report(ws, project)
     else:
-        source, out, check_report, provenance = _mix_report(ws, mix or _newest_mix(ws), project)
-    text, fig = html(source, check_report, provenance)
+        mix = mix or _newest_mix(ws)
+        source, out, check_report, provenance = _mix_report(ws, mix, project)
+        if project is None:
+            from . import fitness
+            extra = (fitness.section(ws.dist_dir, mix),)
+    text, fig = html(source, check_report, provenance, extra)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, text.encode("utf-8"))
     return ReportResult(out, source.title, fig.total_images, fig.total_objects,
