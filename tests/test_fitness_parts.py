@@ -137,3 +137,28 @@ def test_the_summary_says_a_cpu_run_is_a_smoke(tmp_path):
     text = results.summary(_run("1", 0.25), tmp_path / "m.fitness.json")
     assert "a CPU run is a smoke" in text and "AP50 val" in text and "a 0.250, b -" in text
     assert "smoke" not in results.summary(_run("2", 0.5, "cuda"), tmp_path / "m.fitness.json")
+
+
+def test_a_first_run_makes_the_trainer_venv_once_and_again_when_the_pins_change(tmp_path, monkeypatch, capsys):
+    """Without fitness_python the trainer venv is made under target_home from the pins (here a
+    file that pins nothing, so no torch is installed), stamped with their sha256, then reused."""
+    from dlimgmgr_tasks.lib import fitness as fitness_lib
+    from dlimgmgr_tasks.lib.hosts.local import LocalHost
+
+    pins = tmp_path / "requirements.txt"
+    pins.write_text("# nothing to install in this test\n")
+    monkeypatch.setattr(fitness_lib, "PINS", pins)
+    path = tmp_path / "hosts.yaml"
+    path.write_text(yaml.safe_dump({"roles": {"pytorch": {"host": "local", "target_home": str(tmp_path / "pt")}}}))
+    host = LocalHost(load_hosts(path).one("pytorch"))
+    python = Path(fitness_lib._trainer_python(host))
+    assert python == tmp_path / "pt" / ".venv-fitness" / "bin" / "python" and python.exists()
+    stamp = python.parent.parent / ".pins.sha256"
+    assert stamp.read_text().strip() == fitness_lib.sha256_file(pins)
+    assert "making the trainer venv" in capsys.readouterr().out
+    assert fitness_lib._trainer_python(host) == str(python)
+    assert "making the trainer venv" not in capsys.readouterr().out   # made once
+    pins.write_text("# changed pins\n")
+    fitness_lib._trainer_python(host)
+    assert "making the trainer venv" in capsys.readouterr().out
+    assert stamp.read_text().strip() == fitness_lib.sha256_file(pins)
