@@ -78,6 +78,7 @@ def test_ctrl_c_over_ssh_stops_the_trainer_on_the_host_within_seconds(repo, tmp_
     assert not _trainers(str(home)), "the trainer stopped on the host"
     assert not (repo.path / "dist" / "fit.fitness.json").exists()
     assert not list((home / "datasets" / "fit.fitness").glob("*.json"))
+    assert not list((home / ".dlimgmgr" / "fitness").iterdir()), "the kit was removed"
 
 
 def test_a_mix_not_deployed_there_is_one_line_naming_the_host_and_the_fix(repo, tmp_path):

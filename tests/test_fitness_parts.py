@@ -128,7 +128,9 @@ def test_the_report_section_lists_the_history_newest_first_and_marks_cpu_runs_a_
     assert "no fitness run of m yet" in report_fitness.section(tmp_path, "m")
     results.store(tmp_path, _run("1", 0.25))
     results.store(tmp_path, _run("2", 0.5, "cuda"))
-    html = report_fitness.section(tmp_path, "m")
+    html = report_fitness.section(tmp_path, "m", current="cd" * 32)
+    assert html.count("(an earlier mix)") == 2     # the mix was made again since
+    assert "(an earlier mix)" not in report_fitness.section(tmp_path, "m", current="ab" * 32)
     assert "History (2 run(s)" in html and html.index("NVIDIA H100") < html.index("cpu (smoke)")
     assert "<td>0.500</td>" in html and "<td>0.250</td>" in html and "<td>-</td>" in html
 

@@ -105,7 +105,7 @@ def write_report(ws, mix: str | None = None, project: str | None = None) -> Repo
         source, out, check_report, provenance = _mix_report(ws, mix, project)
         if project is None:
             from . import fitness
-            extra = (fitness.section(ws.dist_dir, mix),)
+            extra = (fitness.section(ws.dist_dir, mix, source.manifest.get("sha256")),)
     text, fig = html(source, check_report, provenance, extra)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, text.encode("utf-8"))

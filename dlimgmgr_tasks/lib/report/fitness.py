@@ -10,18 +10,20 @@ from ..fitness import results
 SETS = results.SETS
 
 
-def _row(run: dict) -> list:
+def _row(run: dict, current: str | None) -> list:
     ap50 = run.get("ap50") or {}
     device = run.get("device") or {}
     trained = run.get("training") or {}
     kind = device.get("kind", "?")
-    return [run.get("finished", "?"), str(run.get("dataset_sha256", "?"))[:12],
+    sha = str(run.get("dataset_sha256", "?"))
+    return [run.get("finished", "?"), sha[:12] + ("" if current in (None, sha) else " (an earlier mix)"),
             f"{device.get('name', kind)}" + (" (smoke)" if kind == "cpu" else ""),
             trained.get("steps", "?"), trained.get("seconds", "?"),
             *(results.fmt((ap50.get(s) or {}).get("mean")) if s in ap50 else "-" for s in SETS)]
 
 
-def section(dist: Path, name: str) -> str:
+def section(dist: Path, name: str, current: str | None = None) -> str:
+    """The section's HTML; `current` is the mix's sha256 now (runs on another dataset say so)."""
     from .page import _table
 
     runs = results.history(dist, name)
@@ -30,7 +32,7 @@ def section(dist: Path, name: str) -> str:
         return (f"{head}<p>no fitness run of {escape(name)} yet: <code>inv deploy --name {escape(name)} "
                 f"pytorch.fitness --name {escape(name)}</code></p>")
     history = _table(["finished (UTC)", "dataset sha256", "device", "steps", "seconds",
-                      *(f"AP50 {s}" for s in SETS)], [_row(r) for r in reversed(runs)], left=3)
+                      *(f"AP50 {s}" for s in SETS)], [_row(r, current) for r in reversed(runs)], left=3)
     newest = runs[-1]
     ap50 = newest.get("ap50") or {}
     classes = newest.get("classes") or sorted({c for s in ap50.values() for c in (s.get("per_class") or {})})
