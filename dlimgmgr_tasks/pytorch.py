@@ -42,6 +42,30 @@ def train(c):
     deploy_lib.train(settings.workspace(c))
 
 
+@settings.task(help={
+    "name": "the mix to measure, deployed there (default: the newest mix in dist/)",
+    "minutes": "training budget in minutes (default: 10 when --steps is not given)",
+    "steps": "training budget in steps instead of minutes",
+    "device": "auto (cuda when the host has it, else cpu), cpu or cuda (default: auto)",
+    "heldout": "held-out scenes per project, pasted where compose does not paste (default: 20)",
+    "seed": "seed of the training order, the weights and the held-out scenes (default: 0)",
+})
+def fitness(c, name=None, minutes=None, steps=None, device="auto", heldout=20, seed=0):
+    """Train a small detector from scratch on the deployed mix; AP50 on val, test and held-out scenes.
+
+    Runs on the pytorch role in its own venv (hosts.yaml fitness_python:, else target_home/.venv-fitness
+    made on the first run from dlimgmgr_tasks/trainer/requirements.txt). Weights and JSON land beside the
+    dataset (<dataset_dir>.fitness/); the JSON comes back to dist/NAME.fitness.json, every run to
+    dist/NAME.fitness.jsonl (inv dlimgmgr.report shows the history). A CPU run is a smoke, not a measure.
+    """
+    from .lib import fitness as fitness_lib
+
+    if settings.is_dry(c):
+        return settings.show_plan(fitness_lib.plan(settings.workspace(c), name, minutes, steps, device, heldout))
+    print(fitness_lib.fitness(settings.workspace(c), name, minutes=minutes, steps=steps, device=device,
+                              heldout=heldout, seed=seed))
+
+
 ns = Collection("pytorch")
-for _task in (deploy, rollback, train):
+for _task in (deploy, rollback, train, fitness):
     ns.add_task(_task)

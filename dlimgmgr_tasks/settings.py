@@ -57,7 +57,7 @@ SHORT_FLAGS = {"profile": "o", "project": "p", "name": "n", "jobs": "j", "force"
                "limit": "l", "timeout": "t", "seed": "s", "remap": "m", "projects": "P", "source": "S",
                "yes": "y", "port": "r", "each": "e", "json": "J", "format": "F"}
 FLAG_KINDS = {"jobs": int, "limit": int, "seed": int, "port": int, "timeout": float, "train": float,
-              "val": float, "test": float, "negatives": bool}
+              "val": float, "test": float, "negatives": bool, "minutes": float, "steps": int, "heldout": int}
 
 
 class DlArgument(invoke.Argument):

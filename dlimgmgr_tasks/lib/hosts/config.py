@@ -21,7 +21,7 @@ from ..projects import load_yaml
 ROLES = ("dataaug", "imglabeling", "pytorch")
 LOCAL = "local"
 KEYS = {"host", "port", "user", "key_file", "password_env", "target_home", "python", "dataset_dir",
-        "train_command", "jobs", "timeout", "layout", "tool", "url", "token_env"}
+        "train_command", "jobs", "timeout", "layout", "tool", "url", "token_env", "fitness_python"}
 # How the pytorch role lays a deployed dataset out: `plain` (dataset_dir is the dataset) or
 # `vocdevkit` (dataset_dir/VOCdevkit/VOC2012, VOC2007 with a test split: torchvision's VOCDetection).
 LAYOUTS = ("plain", "vocdevkit")
@@ -32,7 +32,7 @@ TOOLS = ("folder", "labelstudio")
 # open, and any read, write or exit status (a link that freezes is noticed within this).
 DEFAULT_TIMEOUT = 30.0
 # Values that become words of commands run there: a leading '-' would read as an option.
-NO_DASH = ("target_home", "dataset_dir", "python")
+NO_DASH = ("target_home", "dataset_dir", "python", "fitness_python")
 # Where a role's files live when hosts.yaml does not say (local: this user's home; remote: the
 # login directory, i.e. relative paths are relative to the remote user's home).
 # pytorch: per checkout (relative to the hosts file), so two clones never share a deploy target.
@@ -52,6 +52,7 @@ class HostConfig:
     python: str | None = None
     dataset_dir: str | None = None
     train_command: str | None = None
+    fitness_python: str | None = None   # pytorch: an existing trainer venv's python (else one is made)
     jobs: int | None = None
     timeout: float = DEFAULT_TIMEOUT
     layout: str = "plain"
@@ -86,11 +87,19 @@ class HostConfig:
     @property
     def python_path(self) -> str | None:
         """The configured python: absolute, or relative to target_home."""
-        if not self.python:
+        return self._home_relative(self.python)
+
+    def _home_relative(self, value: str | None) -> str | None:
+        if not value:
             return None
-        if self.python.startswith(("/", "~")):
-            return os.path.expanduser(self.python) if self.is_local else self.python
-        return self.path(self.python)
+        if value.startswith(("/", "~")):
+            return os.path.expanduser(value) if self.is_local else value
+        return self.path(value)
+
+    @property
+    def fitness_python_path(self) -> str | None:
+        """pytorch: the trainer venv's python as configured (absolute, or relative to target_home)."""
+        return self._home_relative(self.fitness_python)
 
 
 @dataclass(frozen=True)
@@ -174,7 +183,7 @@ def _number(path: Path, where: str, raw: dict, key: str, kind, low, high=None, d
 
 def _strings(path: Path, where: str, raw: dict) -> None:
     for key in ("user", "key_file", "password_env", "target_home", "python", "dataset_dir", "train_command",
-                "tool", "url", "token_env"):
+                "tool", "url", "token_env", "fitness_python"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise UserError(f"{path}: {where}: {key} must be a string")
     for key in NO_DASH:
@@ -234,6 +243,7 @@ def _host(path: Path, role: str, index: int, where: str, raw, base: Path, secret
     return HostConfig(role=role, host=host, target_home=home, port=port, user=raw.get("user"),
                 key_file=_local(key_file, base) if key_file else None, password_env=env,
                 python=raw.get("python"), dataset_dir=dataset_dir, train_command=raw.get("train_command"),
+                fitness_python=raw.get("fitness_python"),
                 jobs=jobs, timeout=timeout, layout=layout, index=index, password=password,
                 **_tool(path, role, where, raw, secrets))
 

@@ -7,8 +7,8 @@ project of a mix) or build/reports/PROJECT.report.html, and returns a `ReportRes
 
 The page shows counts per split, class and project, box size and aspect histograms, a heatmap of
 box positions per class, negatives and truncated/difficult counts, the problems
-`checks.check_projects` finds in the projects now, a contact sheet per class and the manifest's
-provenance. Its parts: sources (what is read), figures (the numbers), charts (SVG/PNG),
+`checks.check_projects` finds in the projects now, a contact sheet per class, the mix's fitness
+history (`inv pytorch.fitness`, report/fitness.py) and the manifest's provenance. Its parts: sources (what is read), figures (the numbers), charts (SVG/PNG),
 sheets (thumbnails with boxes), page (the HTML).
 """
 from __future__ import annotations
@@ -62,8 +62,10 @@ def _mix_provenance(manifest: dict) -> dict:
     return {k: manifest[k] for k in keep if k in manifest}
 
 
-def html(source: sources.Source, check_report, provenance: dict, leak=None) -> tuple[str, figures_lib.Figures]:
-    """The page for a source, and the numbers it shows; `leak`: a mix's lib.mix.leakage result."""
+def html(source: sources.Source, check_report, provenance: dict, leak=None,
+         extra: tuple = ()) -> tuple[str, figures_lib.Figures]:
+    """The page for a source, and the numbers it shows; `leak`: a mix's lib.mix.leakage result;
+    `extra` sections go before the provenance."""
     fig = figures_lib.collect(source.entries, source.classes, source.splits)
     problems = len(check_report.problems) + len(source.unreadable or [])
     summary = (f"{fig.total_images} images, {fig.total_objects} objects, {len(fig.classes)} classes "
@@ -73,7 +75,7 @@ def html(source: sources.Source, check_report, provenance: dict, leak=None) -> t
                 page.problems_section(check_report, source.unreadable),
                 *([page.leakage_section(leak)] if leak is not None else []),
                 page.sheets_section(sheets.sheets(source, source.entries, source.classes), fig),
-                page.provenance_section(provenance)]
+                *extra, page.provenance_section(provenance)]
     return page.render(f"dlimgmgr report: {source.title}", summary, sections), fig
 
 
@@ -110,8 +112,13 @@ def _mix_report(ws, name: str, project: str | None):
 def write_report(ws, mix: str | None = None, project: str | None = None) -> ReportResult:
     """The report of a project (only `project`), or of a mix (default: the newest), or of one
     project's images within a mix (both)."""
+    mix = mix or (None if project is not None else _newest_mix(ws))
     source, out, check_report, provenance, leak = _select(ws, mix, project)
-    text, fig = html(source, check_report, provenance, leak)
+    extra = ()
+    if project is None:   # a whole mix: its fitness history too
+        from . import fitness
+        extra = (fitness.section(ws.dist_dir, mix, source.manifest.get("sha256")),)
+    text, fig = html(source, check_report, provenance, leak, extra)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, text.encode("utf-8"))
     return ReportResult(out, source.title, fig.total_images, fig.total_objects,
