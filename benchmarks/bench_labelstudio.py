@@ -1,7 +1,7 @@
 """`inv imglabeling.push` and `pull` of N carriers (default 1,000) against a local Label Studio.
 
 Label Studio is the pinned one in .venv-labelstudio (scripts/setup-labelstudio), started like the
-tests' fixture (tests/labelstudio_server.py: 127.0.0.1, a fresh data folder).
+tests' fixture (tests/helpers/labelstudio_server.py: 127.0.0.1, a fresh data folder).
 Push: the first push (project, uploads, pre-labels as predictions) and a second one with nothing
 changed. Pull: after a person's annotation on every task (made through the API, not timed), the
 pull that takes them all. The floors, in the same run against the same server: the same image
@@ -22,8 +22,7 @@ from pathlib import Path
 from benchutil import ROOT, Repo, Report, parse_args, skipped, voc_xml
 
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))   # the test-support Label Studio server lives there
-import labelstudio_server as studio_server  # noqa: E402
+from tests.helpers import labelstudio_server as studio_server  # noqa: E402  (the test-support server)
 from dlimgmgr_tasks.lib.labeling.studio.client import Client  # noqa: E402
 from dlimgmgr_tasks.lib.labeling.studio.convert import to_result  # noqa: E402
 from dlimgmgr_tasks.lib.labeling.studio.push import UPLOAD_BATCH  # noqa: E402

@@ -1,6 +1,6 @@
 """A build on a dataaug host over loopback SSH: fetching its results against `ssh | tar`.
 
-Starts its own sshd (tests/sshd.py); the dataaug host's python is this checkout's. The sample
+Starts its own sshd (tests/helpers/sshd.py); the dataaug host's python is this checkout's. The sample
 project `close` (8 carriers) with count 250 gives 2,000 images at the ssd profile. In one run:
   end to end: `inv build --project close --force` with dataaug local, then with dataaug over SSH
       (first run syncs everything, later runs nothing); the SSH build must be byte-identical

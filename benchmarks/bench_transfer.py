@@ -1,6 +1,6 @@
 """Transfer speed over loopback SSH: our streamed push/pull against `ssh | tar` and per-file SFTP.
 
-Starts its own sshd (tests/sshd.py), makes N real JPEGs (~27 KB each), then times, in one run:
+Starts its own sshd (tests/helpers/sshd.py), makes N real JPEGs (~27 KB each), then times, in one run:
   pull: Host.pull_tree  vs  ssh host 'tar cf - -C DIR .' | tar xf -      (goal >= 0.8)
   push: Host.push_tree  vs  tar cf - -C DIR . | ssh host 'tar xf - -C …'  (goal >= 0.8)
   pull vs per-file SFTP get with paramiko                                 (goal >= 10x faster)

@@ -110,7 +110,7 @@ def _ignore(dirpath, names):
 
 @dataclass
 class Repo:
-    """A copy of the repository with its own HOME and an all-local hosts.yaml (as tests/conftest.py)."""
+    """A copy of the repository with its own HOME and an all-local hosts.yaml (as tests/helpers/repo.py)."""
 
     path: Path
     env: dict
@@ -197,9 +197,9 @@ def box_carriers(master: Path, name: str, carriers: int, size: int, box: int, ma
 # ------------------------------------------------------------------ the test sshd and ssh | tar
 
 def start_sshd():
-    """(the running tests/sshd.py server, None) or (None, the reason none can start here)."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    import sshd
+    """(the running tests/helpers/sshd.py server, None) or (None, the reason none can start here)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.helpers import sshd
     reason = sshd.available()
     if reason:
         return None, reason
