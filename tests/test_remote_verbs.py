@@ -115,4 +115,5 @@ def test_prepare_names_a_configured_python_that_is_missing(remote):  # noqa: F81
 def test_prepare_syncs_the_framework(remote):  # noqa: F811
     remote.use_remote({}, MISSING_PYTHON)
     remote.inv("dataaug.prepare", check=False)
-    assert (remote.path.parent / "dataaug0" / "dlimgmgr_tasks" / "lib" / "hostside" / "dataaug.py").is_file()
+    tree = remote.path.parent / "dataaug0" / ".dlimgmgr" / "tree"
+    assert (tree / "dlimgmgr_tasks" / "lib" / "hostside" / "dataaug.py").is_file()

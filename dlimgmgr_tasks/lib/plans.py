@@ -121,7 +121,7 @@ def new(ws, name: str, sources, source_class: str | None = None) -> list[str]:
     planned = plan_sources(sources, source_class=source_class)  # refuses what the real run refuses
     shown = ", ".join(f"{src} as {dest}" for src, dest in planned) or "no source"
     return [f"would create {_rel(ws, ws.projects_dir / name)} (project.yaml, master/sources/, augment.py, "
-            f"README.md, notebooks/) with {shown}"]
+            f"README.md, notebooks/{name}.ipynb) with {shown}"]
 
 
 def import_(ws, folder, project: str | None, each: bool) -> list[str]:
