@@ -3,6 +3,8 @@
 new, import, check, stats, build, mix, and the host tasks hosts, trust and distribute-config.
 Library modules are imported inside the task bodies so `inv --list` stays instant.
 """
+import sys
+
 from invoke import Collection, Exit
 
 from . import settings
@@ -85,10 +87,14 @@ def migrate(c, path, project=None, rename=None, prefix="", modernize=False, carr
 def check(c, project=None):
     """Validate every master and built annotation against its image; exit 1 on any problem."""
     from .lib import checks
+    from .lib.notebook import outputs
 
-    report = checks.check_projects(settings.workspace(c), project or None)
+    ws = settings.workspace(c)
+    report = checks.check_projects(ws, project or None)
     for problem in report.problems:
         print(problem.line())
+    for line in outputs.warnings(ws.root, project or None):   # a warning: the exit code stays
+        print(line, file=sys.stderr)
     summary = (f"checked {report.annotations} annotation(s) and {report.images} image(s) "
                f"in {report.projects} project(s)")
     if report.problems:

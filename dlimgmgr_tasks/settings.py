@@ -75,10 +75,13 @@ class DlArgument(invoke.Argument):
 class DlTask(invoke.Task):
     """An Invoke task whose flags take their short name and type from the tables above."""
 
+    optional_positional: tuple = ()
+
     def get_arguments(self, ignore_unknown_help=None):
         args = super().get_arguments(ignore_unknown_help)
         for arg in args:
             arg.__class__ = DlArgument  # same state, checked casting
+            arg.optional_positional = arg.name in self.optional_positional
         return args
 
     def arg_opts(self, name, default, taken_names):
@@ -94,11 +97,40 @@ class DlTask(invoke.Task):
 
 
 def task(*args, **kwargs):
-    """@task for this collection: DlTask flags, and UserError/OSError mapped to one line, exit 1."""
+    """@task for this collection: DlTask flags, and UserError/OSError mapped to one line, exit 1.
+    optional_positional=[NAME]: a positional parameter that may be left out (`inv dataaug.notebook
+    [NAME]`); the task then gets None. Like any positional, it takes the next word."""
     kwargs.setdefault("klass", DlTask)
+    optional = tuple(kwargs.pop("optional_positional", ()))
+    if optional:
+        kwargs["positional"] = [*kwargs.get("positional", ()), *optional]
+        _allow_optional_positionals()
     if len(args) == 1 and callable(args[0]):  # bare @settings.task
         return invoke.task(user_errors(args[0]), **kwargs)
-    return lambda fn: invoke.task(*args, **kwargs)(user_errors(fn))
+
+    def make(fn):
+        made = invoke.task(*args, **kwargs)(user_errors(fn))
+        made.optional_positional = optional
+        return made
+    return make
+
+
+def _allow_optional_positionals() -> None:
+    """Invoke refuses a command line that leaves a positional out; an optional one is given
+    the empty string at the end of its task's words instead (the task reads it as None)."""
+    from invoke.parser.parser import ParseMachine as Parser
+
+    if getattr(Parser, "_dl_optional", False):
+        return
+    complete = Parser.complete_context
+
+    def complete_context(self):
+        for arg in (self.context.positional_args if self.context else ()):
+            if getattr(arg, "optional_positional", False) and arg.value is None:
+                arg._value = ""
+        complete(self)
+    Parser.complete_context = complete_context
+    Parser._dl_optional = True
 
 
 def is_dry(c) -> bool:
