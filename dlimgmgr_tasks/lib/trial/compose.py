@@ -27,7 +27,7 @@ def with_settings(project, compose: dict | None = None, recipe: dict | None = No
 
 
 def try_compose(project, overrides: dict | None = None, n: int = DEFAULT_N, size=None) -> Sheet:
-    """The first `n` carriers `inv dataaug.compose` would make with project.yaml's compose:
+    """The first `n` (at most compose.count's) carriers `inv dataaug.compose` would make with project.yaml's compose:
     settings updated by `overrides` (its keys replace those of compose:), boxes and class names
     drawn. size: (width, height), default the workspace's active profile. Nothing is written;
     `sheet.files` holds each carrier's JPEG and pre-label XML, byte for byte compose's."""
@@ -39,7 +39,7 @@ def try_compose(project, overrides: dict | None = None, n: int = DEFAULT_N, size
     maker = composer(trial, size)
     sheet = Sheet(f"{project.name}: compose trial {size[0]}x{size[1]}")
     scene = 0
-    while len(sheet.items) < n and scene < max(n, maker.conf.count):
+    while len(sheet.items) < n and scene < maker.conf.count:   # no more than compose makes
         for number, jpeg, ann in maker.carriers(scene):
             if len(sheet.items) >= n:
                 break

@@ -77,7 +77,7 @@ def save_settings(project, compose: dict | None = None, steps: list | None = Non
     compose and build would read it before it replaces the file. Returns the path written."""
     from ..compose.config import read_config
     from ..projects import load_yaml, _validate, Project
-    from ..augment import parse_recipe
+    from ..dataaug.plan import check_recipe
 
     recipe = dict(recipe or {})
     if steps is not None:
@@ -88,7 +88,7 @@ def save_settings(project, compose: dict | None = None, steps: list | None = Non
     data = _validate(path, load_yaml(text))
     checked = Project(project.name, project.dir, data, project.workspace)
     read_config(checked)                              # compose: as compose reads it
-    parse_recipe(data.get("recipe"), str(path))       # recipe: as build reads it
+    check_recipe(checked)                             # recipe (every step built once), as build checks it
     if text != before:             # settings as they were: the file (and its mtime) stays
         atomic_write(path, text.encode("utf-8"))
     project.config = data
