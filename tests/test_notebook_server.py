@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -106,3 +107,18 @@ def test_a_host_without_the_notebook_venv_is_told_how_to_make_it(repo, tmp_path)
     repo.write_hosts({"dataaug": {"host": "local", "target_home": str(tmp_path / "bare")}})
     proc = repo.inv("dataaug.notebook", check=False)
     assert "no JupyterLab in" in proc.stderr and "inv dataaug.prepare --notebook" in proc.stderr
+
+
+def test_prepare_notebook_keeps_a_venv_made_from_the_same_pins(repo, tmp_path):
+    from dlimgmgr_tasks.lib.notebook.venv import PINS, STAMP, pins_digest
+    (repo.path / "scripts").mkdir(exist_ok=True)
+    shutil.copy2(ROOT / PINS, repo.path / PINS)
+    home = tmp_path / "bench"
+    (home / ".venv-notebook").mkdir(parents=True)
+    (home / STAMP).write_text(pins_digest(Workspace.at(repo.path)) + "\n")
+    repo.write_hosts({"dataaug": {"host": "local", "target_home": str(home)}})
+    proc = repo.inv("dataaug.prepare", "--notebook", check=True)
+    assert f"{home}/.venv-notebook is ready" in proc.stdout
+    tree = home / ".dlimgmgr" / "tree"
+    assert (tree / PINS).read_bytes() == (ROOT / PINS).read_bytes() and (tree / "requirements.txt").is_file()
+    assert sorted(p.name for p in home.iterdir()) == [".dlimgmgr", ".venv-notebook"]   # nothing in the clone's place

@@ -108,8 +108,9 @@ def distribute_config(ws) -> list[str]:
 
 
 def prepare(ws) -> list[str]:
-    return [f"would sync the framework to {h.label}: {h.target_home}"
-            + ("" if h.python else " and make .venv there from requirements.txt")
+    from .inflight import TOOL_TREE
+    return [f"would sync the framework to {h.label}: {h.path(TOOL_TREE)} (the tool's tree; nothing else "
+            f"in target_home is written)" + ("" if h.python else " and make target_home/.venv from requirements.txt")
             for h in ws.hosts.role("dataaug")]
 
 

@@ -99,7 +99,10 @@ def _cell(data: bytes, ann, font):
     from PIL import Image, ImageDraw
 
     from ..preview import _color
-    im = Image.open(io.BytesIO(data)).convert("RGB")
+    im = Image.open(io.BytesIO(data))
+    if im.mode in ("RGBA", "LA", "PA", "P"):   # a cut source's transparency shows as grey, as pasted
+        im = Image.alpha_composite(Image.new("RGBA", im.size, (128, 128, 128, 255)), im.convert("RGBA"))
+    im = im.convert("RGB")
     cell = Image.new("RGB", (CELL, CELL), (64, 64, 64))
     factor = CELL / max(im.width, im.height)
     resample = Image.Resampling.NEAREST if factor >= 2 else Image.Resampling.LANCZOS
