@@ -74,3 +74,12 @@ def test_the_committed_sample_notebooks_hold_no_outputs(name):
     nb = nbformat.read(ROOT / "projects" / name / "notebooks" / f"{name}.ipynb", as_version=4)
     nbformat.validate(nb)
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+
+
+def test_a_new_projects_notebook_runs_to_its_end_before_any_carrier(repo):
+    repo.inv("dlimgmgr.new", "fresh", "--source", str(repo.project("close") / "master" / "sources" / "close.png"),
+             check=True)
+    nb = run_notebook(repo, "fresh")
+    assert images(trial_cell(nb.cells, "try_compose")) and images(trial_cell(nb.cells, "try_recipe"))
+    shown = "".join(o.get("data", {}).get("text/plain", "") for o in trial_cell(nb.cells, "try_recipe").outputs)
+    assert "no labelled carriers yet" in shown

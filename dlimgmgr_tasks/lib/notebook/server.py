@@ -112,11 +112,19 @@ def _wait_for_port(host, pid: int) -> int:
     raise UserError(f"{host.label}: JupyterLab did not listen within {START_WAIT}s; see {host.home}/{LOG}")
 
 
+def _exists(host, rel: str) -> bool:
+    out = host.run(f"cd {host.quote(host.home)} && [ -f {host.quote(rel)} ] && echo yes; exit 0", what="target_home")
+    return out.strip() == "yes"
+
+
 def serve(host, name: str | None = None, local_port: int | None = None, say=print) -> None:
     """Start the server, print its URL, keep the forward open until Ctrl-C or the server ends; stop it."""
     server = start(host, local_port)
     try:
         say(f"JupyterLab on {host.label} in {host.home} (127.0.0.1:{server.port} there)")
+        if name and not _exists(host, f"projects/{name}/notebooks/{name}.ipynb"):
+            say(f"warning: {host.home}/projects/{name}/notebooks/{name}.ipynb is not there; bring the clone up to "
+                f"date there (git pull), or start it from the file browser")
         say(server.url(name))
         say("Ctrl-C stops it")
         last = time.monotonic()

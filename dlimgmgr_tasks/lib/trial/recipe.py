@@ -2,7 +2,6 @@
 in memory by the build's own Sampler (same seeds per carrier and index, same JPEG bytes)."""
 from __future__ import annotations
 
-from ..errors import UserError
 from .compose import with_settings
 from .sheet import Sheet, annotation_of
 
@@ -25,9 +24,10 @@ def try_recipe(project, steps: list | None = None, n: int = DEFAULT_N, size=None
     check_recipe(trial)
     size = tuple(size or trial.workspace.profile.size)
     sampler = Sampler(trial, size, digests=False)
-    if not sampler.carriers:
-        raise UserError(f"{project.master}: no labelled carriers yet; compose or label some first")
     sheet = Sheet(f"{project.name}: recipe trial {size[0]}x{size[1]}")
+    if not sampler.carriers:   # a new project: the notebook still runs to its end, and says why
+        sheet.title = f"{project.name}: no labelled carriers yet; make them: inv dataaug.compose {project.name}"
+        return sheet
     per = 1 if trial.count == 0 or sampler.script is not None else trial.count
     index_of = -1 if sampler.script is not None and trial.count > 0 else None
     for index in range(per):       # the first output of every carrier, then the second, ...
