@@ -16,7 +16,7 @@ from . import settings
     "class": "the class the sources show (default: their file stems; a generic stem such as image is refused)",
 })
 def new(c, name, source=None, class_=None):
-    """Scaffold projects/NAME (project.yaml, master/sources/, augment.py, README, notebooks/NAME.ipynb).
+    """Scaffold projects/NAME (project.yaml, master/sources/, augment.py, README, notebooks/).
 
     Classes default to the sources' file stems, or to NAME when no source is given.
     """

@@ -43,7 +43,7 @@ class ToolTree:
     def home(self) -> str:
         home = f"{self._host.home.rstrip('/')}/{TOOL_TREE}"
         if not self._made:   # the host-side CLI cds here before the first file is sent
-            self._host.run(f"mkdir -p -- {self._host.quote(home)}", what="making the tool's tree")
+            self._host.run(f"mkdir -p -- {self._host.quote(home)}", what="making the tool's tree", timeout=60)
             self._made = True
         return home
 

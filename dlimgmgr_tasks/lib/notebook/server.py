@@ -87,6 +87,9 @@ def start(host, local_port: int | None = None) -> Server:
         server.port = _wait_for_port(host, server.pid)
         if not host.on_this_disk or local_port:
             server.forward = host.forward(server.port, local_port or 0)
+    except KeyboardInterrupt:
+        server.stop()
+        raise KeyboardInterrupt("interrupted (Ctrl-C): the notebook server was stopped") from None
     except BaseException:
         server.stop()
         raise
@@ -113,7 +116,8 @@ def _wait_for_port(host, pid: int) -> int:
 
 
 def _exists(host, rel: str) -> bool:
-    out = host.run(f"cd {host.quote(host.home)} && [ -f {host.quote(rel)} ] && echo yes; exit 0", what="target_home")
+    out = host.run(f"cd {host.quote(host.home)} && [ -f {host.quote(rel)} ] && echo yes; exit 0", what="target_home",
+                   timeout=20)
     return out.strip() == "yes"
 
 

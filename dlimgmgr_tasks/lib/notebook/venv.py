@@ -26,11 +26,13 @@ def prepare_notebook(host, ws, base_python: str = "python3", pip_args: str = "")
     home = host.quote(host.home)
     tree = tool_tree(host, ws)
     for name in (PINS, RUNTIME):           # into the tool's tree: the clone's own copies stay theirs
-        tree.run(f"mkdir -p {tree.quote(tree.path(name.rpartition('/')[0] or '.'))}", what="the tool's tree")
+        tree.run(f"mkdir -p {tree.quote(tree.path(name.rpartition('/')[0] or '.'))}", what="the tool's tree",
+                 timeout=60)
         if not host.same_tree(ws.root):
             tree.put_file(ws.root / name, tree.path(name))
     want = pins_digest(ws)
-    have = host.run(f"cat {home}/{STAMP} 2>/dev/null; exit 0", what="the notebook venv").strip()
+    have = host.run(f"cat {home}/{STAMP} 2>/dev/null; exit 0", what="the notebook venv",
+                    timeout=60).strip()
     if have == want:
         return f"{host.label}: {host.home}/{VENV} is ready (JupyterLab, pinned in {PINS})"
     pins = tree.quote(tree.path(PINS))
