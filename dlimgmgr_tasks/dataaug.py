@@ -66,14 +66,17 @@ def preview(c, name=None, project=None, build=False, limit=None, coverage=False)
 
 
 @settings.task(help={"python": "interpreter that makes the virtual environment there (default python3)",
-            "pip_args": "extra pip install arguments, e.g. '--index-url URL' (default none)"})
-def prepare(c, python=None, pip_args=None):
+            "pip_args": "extra pip install arguments, e.g. '--index-url URL' (default none)",
+            "notebook": "also make target_home/.venv-notebook (JupyterLab, scripts/requirements-notebook.txt)"})
+def prepare(c, python=None, pip_args=None, notebook=False):
     """Ready the dataaug hosts: sync the framework, make target_home/.venv where no python: is set.
 
-    For a host without python: in the hosts file, makes a virtual environment from requirements.txt
-    and prints what to add (python: .venv/bin/python); for every host, checks its library versions
-    match this machine's (they decide the build's bytes). --python: the interpreter that makes the
-    venv there (default python3); --pip-args: extra pip arguments.
+    The framework is synced into target_home/.dlimgmgr/tree (the tool's; the person's clone beside
+    it is never written). For a host without python: in the hosts file, makes a virtual environment
+    from requirements.txt and prints what to add (python: .venv/bin/python); for every host, checks
+    its library versions match this machine's (they decide the build's bytes). --python: the
+    interpreter that makes the venv there (default python3); --pip-args: extra pip arguments;
+    --notebook: also target_home/.venv-notebook for inv dataaug.notebook (default off).
     """
     from .lib import dataaug as build_lib
 
@@ -81,11 +84,36 @@ def prepare(c, python=None, pip_args=None):
     if settings.is_dry(c):
         from .lib import plans
         return settings.show_plan(plans.prepare(ws))
+    base, extra = settings.pick(python, "python3"), settings.pick(pip_args, "")
     for host in ws.role_hosts("dataaug"):
         with host:
-            print(build_lib.prepare(host, ws, settings.pick(python, "python3"), settings.pick(pip_args, "")))
+            print(build_lib.prepare(host, ws, base, extra))
+            if notebook:
+                from .lib.notebook.venv import prepare_notebook
+                print(prepare_notebook(host, ws, base, extra))
+
+
+@settings.task(positional=["name"], help={
+    "name": "open this project's notebooks/NAME.ipynb (default: the file browser)",
+                     "port": "local port for the URL (default: the server's own port if free, else any free one)"})
+def notebook(c, name=None, port=None):
+    """Start JupyterLab on the (first) dataaug host in its target_home; print the URL; Ctrl-C stops it.
+
+    The server listens on 127.0.0.1 there and a local port is forwarded over the SSH connection
+    (on a `local` host it is started directly). It comes from target_home/.venv-notebook: make
+    it with inv dataaug.prepare --notebook. --port: the local port (default: any free one).
+    """
+    from .lib.notebook import server
+    from .lib.projects import check_name
+
+    name = name or None      # left out: "" (DlTask's optional positional)
+    if name is not None:
+        check_name(name)
+    ws = settings.workspace(c)
+    with ws.host("dataaug") as host:
+        server.serve(host, name, port)
 
 
 ns = Collection("dataaug")
-for _task in (compose, preview, prepare):
+for _task in (compose, preview, prepare, notebook):
     ns.add_task(_task)

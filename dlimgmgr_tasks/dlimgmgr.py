@@ -3,6 +3,8 @@
 new, import, check, stats, build, mix, and the host tasks hosts, trust and distribute-config.
 Library modules are imported inside the task bodies so `inv --list` stays instant.
 """
+import sys
+
 from invoke import Collection, Exit
 
 from . import settings
@@ -89,8 +91,10 @@ def check(c, project=None, mix=None):
     """Validate every master and built annotation against its image, or a mix for leakage; exit 1 on any problem.
 
     One line per problem; problems of one cause (a class project.yaml does not list, one size
-    mismatch) shared by 4 or more become one line with the count and the fix, then 3 examples."""
+    mismatch) shared by 4 or more become one line with the count and the fix, then 3 examples. A
+    notebook committed with outputs is a warning."""
     from .lib import checks, problem_groups
+    from .lib.notebook import outputs
 
     if mix:
         leaked = _check_mix(c, mix)
@@ -98,9 +102,12 @@ def check(c, project=None, mix=None):
             if leaked:
                 raise Exit(f"error: {leaked} leak(s), one per line above; mix again (inv mix) or fix the folder", code=1)
             return
-    report = checks.check_projects(settings.workspace(c), project or None)
+    ws = settings.workspace(c)
+    report = checks.check_projects(ws, project or None)
     for line in problem_groups.lines(report.problems):
         print(line)
+    for line in outputs.warnings(ws.root, project or None):   # a warning: the exit code stays
+        print(line, file=sys.stderr)
     summary = (f"checked {report.annotations} annotation(s) and {report.images} image(s) "
                f"in {report.projects} project(s)")
     if report.problems or (mix and leaked):

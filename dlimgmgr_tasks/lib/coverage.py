@@ -51,14 +51,21 @@ class Coverage:
 
 def measure(items: list[tuple[Path, Path | None]]) -> Coverage:
     """Read every annotation of (image, xml) pairs; an unreadable XML is a UserError naming it."""
+    def annotations():
+        for _, xml in items:
+            if xml is None or not Path(xml).is_file():
+                continue
+            try:
+                yield voc.read(xml)
+            except voc.VocError as exc:
+                raise UserError(f"{exc}; fix it (inv dlimgmgr.check lists every problem)") from None
+    return measure_annotations(annotations())
+
+
+def measure_annotations(annotations) -> Coverage:
+    """The Coverage of voc.Annotation objects (a notebook's trial measures what it has in memory)."""
     cov = Coverage()
-    for _, xml in items:
-        if xml is None or not Path(xml).is_file():
-            continue
-        try:
-            ann = voc.read(xml)
-        except voc.VocError as exc:
-            raise UserError(f"{exc}; fix it (inv dlimgmgr.check lists every problem)") from None
+    for ann in annotations:
         cov.images += 1
         cov.negatives += not ann.objects
         for obj in ann.objects:
@@ -94,6 +101,14 @@ def _class_row(axes, name: str, boxes: ClassBoxes) -> None:
 
 def plot(cov: Coverage, out_path: Path, title: str) -> Path:
     """Write the coverage PNG: one row per class (heatmap, sizes, aspects) under a title with the counts."""
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(out_path, png(cov, title))
+    return out_path
+
+
+def png(cov: Coverage, title: str) -> bytes:
+    """The coverage figure as PNG bytes (what plot writes)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -112,10 +127,7 @@ def plot(cov: Coverage, out_path: Path, title: str) -> Path:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=80)
     plt.close(fig)
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(out_path, buf.getvalue())
-    return out_path
+    return buf.getvalue()
 
 
 def coverage_project(project, build: bool = False) -> tuple[Path, Coverage]:

@@ -18,6 +18,8 @@ Standard library only, no imports: it is shipped to the pytorch host with lib/ho
     .NAME.part-PID            PART: a file being written (put_file), then renamed
   in a share folder
     .records-TAG.jsonl        RECORDS: one JSON line per JPEG (.part while it is written)
+  under a dataaug host's target_home (a person's working clone: the tool writes only here)
+    .dlimgmgr/tree/           TOOL_TREE: the tool's synced copy that compose and build run in
   under the pytorch role's target_home
     .dlimgmgr/staging/        DEPLOY_STAGING: uploaded archives, one name per run
     .dlimgmgr/deploy.lock     DEPLOY_LOCK: one deploy or rollback at a time
@@ -35,6 +37,7 @@ INCOMING = ".incoming."
 REPLACED = ".old."
 PART = ".part"
 RECORDS = ".records-{}.jsonl"
+TOOL_TREE = ".dlimgmgr/tree"
 DEPLOY_STAGING = ".dlimgmgr/staging"
 DEPLOY_LOCK = ".dlimgmgr/deploy.lock"
 READY = ".ready"                 # in a prepared dataset folder: its prepare finished

@@ -127,8 +127,9 @@ def distribute_config(ws) -> list[str]:
 
 
 def prepare(ws) -> list[str]:
-    return [f"would sync the framework to {h.label}: {h.target_home}"
-            + ("" if h.python else " and make .venv there from requirements.txt")
+    from .inflight import TOOL_TREE
+    return [f"would sync the framework to {h.label}: {h.path(TOOL_TREE)} (the tool's tree; nothing else "
+            f"in target_home is written)" + ("" if h.python else " and make target_home/.venv from requirements.txt")
             for h in ws.hosts.role("dataaug")]
 
 
@@ -140,7 +141,7 @@ def new(ws, name: str, sources, source_class: str | None = None) -> list[str]:
     planned = plan_sources(sources, source_class=source_class)  # refuses what the real run refuses
     listed = ", ".join(f"{src} as {dest}" for src, dest in planned) or "no source"
     return [f"would create {shown(ws.projects_dir / name, ws.root)} (project.yaml, master/sources/, augment.py, "
-            f"README.md, notebooks/) with {listed}"]
+            f"README.md, notebooks/{name}.ipynb) with {listed}"]
 
 
 def import_(ws, folder, project: str | None, each: bool) -> list[str]:

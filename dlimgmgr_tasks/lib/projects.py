@@ -117,6 +117,28 @@ class Project:
         """(image, xml) pairs of the master carriers that have an annotation, by image name."""
         return [(Path(p.image_path), Path(p.xml_path)) for p in pairs.scan(self.master).labelled()]
 
+    # -- trials in a notebook (lib/trial): in memory, nothing written but by save_settings
+
+    def show_sources(self):
+        """The hand-cut sources as a Sheet that shows inline in Jupyter."""
+        from .trial import show_sources
+        return show_sources(self)
+
+    def try_compose(self, overrides: dict | None = None, n: int = 8, size=None):
+        """The first n carriers compose would make with these compose: keys (lib.trial.try_compose)."""
+        from .trial import try_compose
+        return try_compose(self, overrides, n, size)
+
+    def try_recipe(self, steps: list | None = None, n: int = 12, size=None, **recipe):
+        """n images build would make with these recipe steps (lib.trial.try_recipe)."""
+        from .trial import try_recipe
+        return try_recipe(self, steps, n, size, **recipe)
+
+    def save_settings(self, compose: dict | None = None, steps: list | None = None, **more) -> str:
+        """Write tried settings into project.yaml, comments kept (lib.trial.save_settings)."""
+        from .trial import save_settings
+        return save_settings(self, compose, steps, **more)
+
 
 def _validate(path: Path, data) -> dict:
     if not isinstance(data, dict):

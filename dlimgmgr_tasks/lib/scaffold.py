@@ -1,4 +1,5 @@
-"""Scaffold a new project: projects/NAME with project.yaml, master/sources/, augment.py, README, notebooks/.
+"""Scaffold a new project: projects/NAME with project.yaml, master/sources/, augment.py, README and
+notebooks/NAME.ipynb (the trial-and-error notebook: lib/trial behind it).
 
 The files come from `projects/common/templates/` (`string.Template` placeholders: `$name`,
 `$classes`, `$sources`). Everything is built in a hidden folder beside the target and renamed
@@ -22,6 +23,7 @@ from .errors import UserError
 from .inflight import NEW_PROJECT
 
 TEMPLATES = ("project.yaml", "augment.py", "README.md")
+NOTEBOOK = "notebook.ipynb"   # -> notebooks/NAME.ipynb
 # What Pillow calls a format -> the extension the file gets in master/sources/.
 SOURCE_FORMATS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png"}
 # File stems that name the file, not what it shows (dl_image_manager called every icon image.jpg):
@@ -133,7 +135,7 @@ def create(ws, name: str, sources=(), classes=None, source_class: str | None = N
         raise UserError(f"projects/{name}: already exists; pick another name, or add images to it with "
                         f"inv dlimgmgr.import DIR --project {name}")
     tdir = templates_dir(ws)
-    missing = [t for t in TEMPLATES if not (tdir / t).is_file()]
+    missing = [t for t in (*TEMPLATES, NOTEBOOK) if not (tdir / t).is_file()]
     if missing:
         raise UserError(f"{tdir / missing[0]}: template missing; restore projects/common/templates/ from git")
     planned = plan_sources(sources, source_class=source_class)
@@ -153,7 +155,8 @@ def create(ws, name: str, sources=(), classes=None, source_class: str | None = N
             (tmp / t).write_text(text, encoding="utf-8")
         (tmp / "master" / "sources").mkdir(parents=True)
         (tmp / "notebooks").mkdir()
-        (tmp / "notebooks" / ".gitkeep").touch()
+        (tmp / "notebooks" / f"{name}.ipynb").write_text(
+            _render((tdir / NOTEBOOK).read_text(encoding="utf-8"), name=name), encoding="utf-8")
         for src, dest in planned:
             shutil.copyfile(src, tmp / "master" / "sources" / dest)
     return target

@@ -66,7 +66,13 @@ class Workspace:
 
     @classmethod
     def at(cls, root, settings: dict | None = None, profile: str | None = None) -> "Workspace":
-        """A workspace for the checkout at `root` with these settings (default: the built-in ones)."""
+        """A workspace for the checkout at `root` with these settings. None (a notebook's
+        `Workspace.at('.')`): the settings `inv` would use there -- invoke.yaml, ~/.invoke.yaml,
+        INVOKE_DLIMGMGR_* -- so its active profile is the one `inv build` builds; {}: the
+        built-in defaults only (a host's share process: its size comes on the command line)."""
+        if settings is None:
+            from .invconfig import read
+            settings = read(Path(root).resolve(), DEFAULTS)
         merged = copy.deepcopy(DEFAULTS)
         for key, value in (settings or {}).items():
             merged[key] = {**merged[key], **value} if isinstance(merged.get(key), dict) and isinstance(value, dict) \

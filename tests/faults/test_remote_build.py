@@ -60,7 +60,7 @@ def freeze_a_running_build(repo, pdir, proxy, home, log):
     """Start the long build, freeze the link once the host writes; (seconds to exit, exit code)."""
     proc = start_inv(repo, log, "build", "--project", "icons", "--profile", "tiny", "--jobs", "2")
     try:
-        wait_for(lambda: count_files([home / "projects" / "icons"], ".build.tmp-share-*/*.jpg") >= 20, 120, proc)
+        wait_for(lambda: count_files([home / ".dlimgmgr" / "tree" / "projects" / "icons"], ".build.tmp-share-*/*.jpg") >= 20, 120, proc)
         proxy.freeze()
         start = time.monotonic()
         code = proc.wait(TIMEOUT * 3 + 30)
@@ -92,7 +92,7 @@ def interrupt_a_running_build(repo, pdir, home, log):
     """Start the long build, SIGINT the orchestrator once the host writes; (seconds to exit, exit code)."""
     proc = start_inv(repo, log, "build", "--project", "icons", "--profile", "tiny", "--jobs", "2")
     try:
-        wait_for(lambda: count_files([home / "projects" / "icons"], ".build.tmp-share-*/*.jpg") >= 20, 120, proc)
+        wait_for(lambda: count_files([home / ".dlimgmgr" / "tree" / "projects" / "icons"], ".build.tmp-share-*/*.jpg") >= 20, 120, proc)
         start = time.monotonic()
         proc.send_signal(signal.SIGINT)
         code = proc.wait(30)
@@ -114,5 +114,5 @@ def test_ctrl_c_of_a_remote_build_stops_the_hosts_workers_and_removes_their_shar
     before = snapshot(pdir / "build", mtimes=True)
     interrupt_a_running_build(repo, pdir, home, tmp_path / "build.err")
     wait_for(lambda: not workers_in(home), 5)
-    wait_for(lambda: not count_files([home / "projects" / "icons"], ".build.tmp-share-*"), 5)
+    wait_for(lambda: not count_files([home / ".dlimgmgr" / "tree" / "projects" / "icons"], ".build.tmp-share-*"), 5)
     assert snapshot(pdir / "build", mtimes=True) == before

@@ -51,7 +51,7 @@ def test_the_first_sync_sends_the_framework_and_the_project_but_no_build(remote)
     remote.use_remote()
     first = sent_counts(build(remote, "icons").stdout)
     assert len(first) == 2 and min(first) > 20
-    home = remote.path.parent / "dataaug0"
+    home = remote.path.parent / "dataaug0" / ".dlimgmgr" / "tree"   # the tool's tree, not the person's clone
     assert (home / "projects" / "icons" / "project.yaml").is_file()
     assert (home / "dlimgmgr_tasks" / "lib" / "hostside" / "dataaug.py").is_file()
     assert not (home / "projects" / "icons" / "build").exists()
@@ -85,7 +85,8 @@ def test_a_changed_file_is_sent_and_a_removed_one_removed_there(remote):
     _change_one_and_remove_one(remote)
     proc = build(remote, "icons")
     assert proc.stdout.count("synced, 1 file(s) sent, 2 removed") == 2, proc.stdout
-    assert not (remote.path.parent / "dataaug0" / "projects" / "icons" / "master" / "icons_c002.jpg").exists()
+    assert not (remote.path.parent / "dataaug0" / ".dlimgmgr" / "tree" / "projects" / "icons" / "master"
+                / "icons_c002.jpg").exists()
 
 
 def test_a_build_from_changed_inputs_still_matches_a_local_build(remote):

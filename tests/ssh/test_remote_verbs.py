@@ -115,10 +115,11 @@ def test_prepare_names_a_configured_python_that_is_missing(remote):
 def test_prepare_syncs_the_framework(remote):
     remote.use_remote({}, MISSING_PYTHON)
     remote.inv("dataaug.prepare", check=False)
-    assert (remote.path.parent / "dataaug0" / "dlimgmgr_tasks" / "lib" / "hostside" / "dataaug.py").is_file()
+    tree = remote.path.parent / "dataaug0" / ".dlimgmgr" / "tree"
+    assert (tree / "dlimgmgr_tasks" / "lib" / "hostside" / "dataaug.py").is_file()
 
 
-def test_a_compose_error_there_is_one_line_naming_the_ssh_host_once(remote, sshd):  # noqa: F811
+def test_a_compose_error_there_is_one_line_naming_the_ssh_host_once(remote, sshd):
     import yaml
 
     path = remote.project("close") / "project.yaml"

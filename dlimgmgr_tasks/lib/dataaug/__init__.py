@@ -7,7 +7,8 @@ One engine, whatever hosts do the work: a build on this machine is the one-host 
   sampler.py   Sampler: one process's carriers, decoded once, through the augmentation to JPEGs
   pool.py      the worker processes of one host's share (forkserver)
   staging.py   staging folder, lock, recover, numbering + XML, fingerprint file, swap
-  sync.py      make a host's target_home hold exactly our inputs
+  tree.py      the tool's own tree on a host (target_home/.dlimgmgr/tree): never the person's clone
+  sync.py      make a host's tree hold exactly our inputs
   shares.py    split the items over the hosts, run, fetch, verify, fail over
   engine.py    one project's build, and build_projects
   verbs.py     compose on a dataaug host, prepare a dataaug host

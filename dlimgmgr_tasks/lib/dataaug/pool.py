@@ -46,7 +46,7 @@ def mp_context():
 def _sampler(root: str, name: str, size, digests: bool):
     from ..workspace import Workspace
     from .sampler import Sampler
-    return Sampler(Workspace.at(root).project(name), tuple(size), digests)
+    return Sampler(Workspace.at(root, {}).project(name), tuple(size), digests)
 
 
 def _init_worker(root: str, name: str, size, out_dir: str, digests: bool) -> None:

@@ -125,20 +125,27 @@ class Sampler:
                 return [out]
         return []
 
-    def write(self, ci: int, index: int, out_dir: Path) -> list[dict]:
-        """Write item (ci, index)'s images as temp-named JPEGs; return their records."""
+    def encoded(self, ci: int, index: int) -> list[tuple[int, bytes, bytes, int]]:
+        """Item (ci, index)'s kept outputs as the build writes them, in memory: (k, JPEG bytes, XML
+        bytes numbered 000000, the offset of that number). A notebook's trial shows exactly these."""
         import numpy as np
-        records = []
+        outs = []
         for k, out in self.samples(ci, index):
-            tmp = temp_name(ci, index, k)
             image = np.ascontiguousarray(out.image)
             if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
                 raise UserError(f"{self.project.dir}: augmentation produced a {image.dtype} image of shape "
                                 f"{image.shape}; it must be H x W x 3 uint8 RGB")
-            data = self._jpeg(ci, image)
-            (out_dir / tmp).write_bytes(data)
             xml, slot = numbered_xml(self.project.name, self.carriers[ci][0].name, int(image.shape[1]),
                                      int(image.shape[0]), self._objects(ci, out))
+            outs.append((k, self._jpeg(ci, image), xml, slot))
+        return outs
+
+    def write(self, ci: int, index: int, out_dir: Path) -> list[dict]:
+        """Write item (ci, index)'s images as temp-named JPEGs; return their records."""
+        records = []
+        for k, data, xml, slot in self.encoded(ci, index):
+            tmp = temp_name(ci, index, k)
+            (out_dir / tmp).write_bytes(data)
             tmp_xml = tmp[:-4] + ".xml"
             (out_dir / tmp_xml).write_bytes(xml)
             rec = {"key": [ci, index, k], "tmp": tmp, "tmp_xml": tmp_xml, "xml_slot": slot}

@@ -1,7 +1,8 @@
 """Shares: one project's work items split over the dataaug hosts, run there, fetched and verified.
 
-Every host -- this machine's `local` one included -- takes the same path: sync its target_home
-(sync.py), run the host-side CLI there on a contiguous slice of the items (in proportion to its
+Every host -- this machine's `local` one included -- takes the same path: sync its tool tree
+(target_home/.dlimgmgr/tree, tree.py; the checkout itself when target_home is it), run the
+host-side CLI there on a contiguous slice of the items (in proportion to its
 cores: --jobs, else hosts.yaml `jobs:`, else its core count), bring the share folder into the
 staging folder as a folder of its own (host.pull_tree, consuming: a host on this disk renames
 it) and check every JPEG and XML against the sha256 the host wrote (a renamed share: that its
@@ -29,6 +30,7 @@ from .plan import Items, lib_versions
 from .pool import chunks
 from .staging import TEMP_NAME, read_records
 from .sync import SyncStat, sync
+from .tree import tool_tree
 
 CANCEL_WAIT = 100  # tenths of a second a cancelled share may take to stop
 VERIFY_THREADS = 4
@@ -111,7 +113,7 @@ class Shares:
 
     def __init__(self, ws, project, size, plan, hosts, jobs: int | None, staging, progress=None):
         self.ws, self.project, self.size, self.plan = ws, project, tuple(size), plan
-        self.shares = [HostShare(h) for h in hosts]
+        self.shares = [HostShare(tool_tree(h, ws)) for h in hosts]   # never the person's files
         self.jobs, self.staging, self.progress = jobs, staging, progress
         self.running: dict[str, _Running] = {}
         self.finished = 0                       # outputs of the shares fetched so far

@@ -1,4 +1,5 @@
-"""Sync: make a host's target_home hold exactly our copy of what its build share reads.
+"""Sync: make a host's tool tree (target_home/.dlimgmgr/tree, tree.py) hold exactly our copy of
+what its build share reads. The person's files in target_home beside it are never touched.
 
 The scope is the framework (dlimgmgr_tasks/), projects/common/ and the named projects (minus
 build/ and in-flight folders). The host lists the sha256 of what it has with lib.hosts' one
@@ -6,6 +7,10 @@ listing command (all scope folders in one round trip); only files that differ tr
 tar stream (host.push_tree), and files gone here are removed there. Both sides skip exactly the
 same names. A host whose target_home is this very checkout (the default `local`) reads our own
 files: it is neither listed nor hashed.
+
+Before the tree, the tool synced into target_home itself. What that left there may now be a
+person's work (they edit the clone), so none of it is removed: only the build's own in-flight
+share folders there that are hours old go, as they always did.
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from pathlib import Path
 
 from ..hashing import sha256_file
 from ..inflight import BUILD_GLOB, INCOMING, SHARE
+from .tree import tool_tree
 
 FRAMEWORK = "dlimgmgr_tasks"
 COMMON = "projects/common"
@@ -61,8 +67,9 @@ def manifest(ws, names) -> dict[str, str]:
 def _listing_command(host, names) -> str:
     from ..hosts import sha256s_script
     home = host.home.rstrip("/")
-    parts = [f"find {host.quote(f'{home}/projects/{n}')} -maxdepth 1 -name '{SHARE}*' "
-             f"-mmin +{STALE_MINUTES} -exec rm -rf {{}} + 2>/dev/null; " for n in names]
+    homes = [home, *([host.workbench.rstrip("/")] if hasattr(host, "workbench") else [])]
+    parts = [f"find {host.quote(f'{h}/projects/{n}')} -maxdepth 1 -name '{SHARE}*' "
+             f"-mmin +{STALE_MINUTES} -exec rm -rf {{}} + 2>/dev/null; " for h in homes for n in names]
     for top, skip in scope(names):
         word = host.quote(f"{home}/{top}")
         parts.append(f"({sha256s_script(word, skip, hidden=True)}); {_PRINT_END}; ")
@@ -81,9 +88,10 @@ def listing(host, names) -> dict[str, str]:
 
 
 def sync(host, ws, names, mine: dict[str, str] | None = None) -> SyncStat:
-    """Make the host's target_home hold exactly our scope; `mine`: our manifest, if already made."""
+    """Make the host's tool tree hold exactly our scope; `mine`: our manifest, if already made."""
     if host.same_tree(ws.root):
         return SyncStat()   # its stale share folders are the build's own (staging.recover removes them)
+    host = tool_tree(host, ws)
     mine = manifest(ws, names) if mine is None else mine
     theirs = listing(host, names)
     send = sorted(p for p, d in mine.items() if theirs.get(p) != d)

@@ -1,7 +1,8 @@
 """The other dataaug verbs, each on one Host: compose a project's carriers there, prepare a host.
 
-Both sync the host's target_home first (sync.py) and call the host-side CLI (lib/hostside/dataaug.py), the
-same way for this machine's `local` host as for an SSH host.
+Both sync the host's tool tree first (sync.py, tree.py: target_home/.dlimgmgr/tree, never the
+person's clone beside it) and call the host-side CLI (lib/hostside/dataaug.py) there, the same way
+for this machine's `local` host as for an SSH host.
 """
 from __future__ import annotations
 
@@ -12,14 +13,18 @@ from ..hashing import sha256_file
 from ..hostside import hostcall
 from .plan import lib_versions
 from .sync import sync
+from .tree import tool_tree
 
 VENV_PYTHON = ".venv/bin/python"
 ROOT_FILES = ("requirements.txt",)   # what prepare needs beside the synced folders
+NOTEBOOK_PINS = "scripts/requirements-notebook.txt"
+NOTEBOOK_VENV = ".venv-notebook"
 
 
 def compose_on(host, project, size) -> str:
     """Compose on the host and bring the carriers, their XML and .prelabels.json back into master/.
     Returns compose's summary line."""
+    host = tool_tree(host, project.workspace)
     sync(host, project.workspace, [project.name])
     out = host.run(hostcall.command(host, "compose", project.name, f"{int(size[0])}x{int(size[1])}"),
                    what="compose")
@@ -44,11 +49,15 @@ def _versions(host, what: str) -> str:
 def prepare(host, ws, base_python: str = "python3", pip_args: str = "") -> str:
     """Sync the framework to the host and check its python has our library versions (they decide
     the build's bytes). A host without `python:` in the hosts file whose default python does not
-    match gets target_home/.venv made from requirements.txt."""
+    match gets target_home/.venv made from requirements.txt (a git-ignored folder of the clone,
+    where a person's own `scripts/setup` would put it too)."""
+    home = host.quote(host.home)    # target_home: the venv lives there, the files it installs from in the tree
+    host = tool_tree(host, ws)
     sync(host, ws, [])
     for name in ROOT_FILES:
         if (ws.root / name).is_file():
             host.put_file(ws.root / name, f"{host.home.rstrip('/')}/{name}")
+    pins = host.quote(f"{host.home.rstrip('/')}/requirements.txt")
     mine = lib_versions()
     try:
         theirs = _versions(host, host.python)
@@ -61,13 +70,13 @@ def prepare(host, ws, base_python: str = "python3", pip_args: str = "") -> str:
     if host.config.python:
         raise UserError(f"{host.label}: {host.config.python} has {theirs}, this machine {mine}; the builds would "
                         f"differ: install the same versions there (requirements.txt)")
-    home = host.quote(host.home)
     host.run(f"cd {home} && {host.quote(base_python)} -m venv .venv && {VENV_PYTHON} -m pip install -q "
-             f"--disable-pip-version-check -r requirements.txt {pip_args}",
+             f"--disable-pip-version-check -r {pins} {pip_args}",
              what="making .venv from requirements.txt", timeout=3600)
-    theirs = host.run(f"cd {home} && exec {VENV_PYTHON} -m {hostcall.MODULE} versions", what=VENV_PYTHON).strip()
+    theirs = host.run(f"py=\"$(cd {home} && pwd)/{VENV_PYTHON}\"; cd {host.quote(host.home)} && exec \"$py\" -m "
+                      f"{hostcall.MODULE} versions", what=VENV_PYTHON).strip()
     if theirs != mine:
         raise UserError(f"{host.label}: {VENV_PYTHON} has {theirs}, this machine {mine}; the builds would "
                         f"differ: install the same versions there (requirements.txt)")
-    return (f"{host.label}: made {host.home}/.venv ({theirs}); add `python: {VENV_PYTHON}` to this host's "
+    return (f"{host.label}: made {getattr(host, 'workbench', host.home)}/.venv ({theirs}); add `python: {VENV_PYTHON}` to this host's "
             f"entry in the hosts file")

@@ -71,6 +71,10 @@ class Host(Protocol):
 
     def cores(self) -> int: ...
 
+    # A listener on this machine's 127.0.0.1 reaching 127.0.0.1:remote_port on the host (over SSH:
+    # a direct-tcpip channel): `.port`, `.close()`.
+    def forward(self, remote_port: int, local_port: int = 0): ...
+
     def close(self) -> None: ...
 
 

@@ -122,8 +122,33 @@ class LocalHost:
         out = self.run(sha256s_script(self.quote(folder), prune), what=f"listing {folder}")
         return parse_sha256s(out)
 
+    def forward(self, remote_port: int, local_port: int = 0):
+        """This machine's port needs no carrying; a different local_port is forwarded in-process."""
+        if not local_port or int(local_port) == int(remote_port):
+            return _Direct(int(remote_port))
+        from ..notebook.forward import Forward
+        return Forward(_LocalTransport(), remote_port, local_port, self.label)
+
     def cores(self) -> int:
         return self.config.jobs or os.cpu_count() or 1
+
+
+class _Direct:
+    def __init__(self, port: int):
+        self.port = port
+
+    def close(self) -> None:
+        pass
+
+
+class _LocalTransport:
+    """Forward's `open_channel` as a plain TCP connection on this machine."""
+
+    def open_channel(self, kind, dest, peer, timeout=None):
+        import socket
+        sock = socket.create_connection(dest, timeout=timeout)
+        sock.settimeout(None)   # Forward waits with select
+        return sock
 
 
 def _same_disk(src: Path, dest: Path) -> bool:

@@ -142,6 +142,12 @@ class SshHost:
         out = self.run(sha256s_script(qpath(folder), prune), what=f"listing {folder}")
         return parse_sha256s(out)
 
+    def forward(self, remote_port: int, local_port: int = 0):
+        """A listener on this machine's 127.0.0.1 carried over this connection to 127.0.0.1:remote_port
+        there (lib.notebook.forward.Forward: `.port`, `.close()`)."""
+        from ..notebook.forward import Forward
+        return Forward(self.conn.transport, remote_port, local_port, self.label)
+
     def cores(self) -> int:
         if self.config.jobs:
             return self.config.jobs

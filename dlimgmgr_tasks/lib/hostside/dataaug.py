@@ -86,7 +86,7 @@ def _compose(args) -> int:
     from .. import compose as lib_compose
     from ..workspace import Workspace
     size = tuple(int(v) for v in args.size.lower().split("x"))
-    project = Workspace.at(Path.cwd()).project(args.name)
+    project = Workspace.at(Path.cwd(), {}).project(args.name)
     result = lib_compose.compose(project, size)
     names = [p.name for p in result.written] + [p.with_suffix(".xml").name for p in result.written]
     names.append(lib_compose.PRELABELS)

@@ -117,5 +117,5 @@ def test_a_build_over_ssh_refuses_before_anything_is_sent(repo, sshd, ssh_entry)
     _edit_xml("<name>close</name>", "<name>dog</name>")(repo.project("icons") / "master")
     line = one_line_error(build(repo, "icons", check=False))
     assert "nothing was built" in line and "has class 'dog'" in line
-    assert not (home / "projects").exists(), "masters were sent to the host before the check"
+    assert not (home / ".dlimgmgr" / "tree" / "projects").exists(), "masters were sent to the host before the check"
     assert not (repo.project("icons") / "build").exists()

@@ -166,7 +166,7 @@ def test_a_share_sent_over_ssh_whose_bytes_differ_from_its_record_is_refused(che
 def test_sync_sends_the_masters_dot_files_but_no_build_or_cache(checkout, tmp_path):
     with _local_host(checkout, tmp_path / "elsewhere") as host:
         sync.sync(host, checkout, ["icons"])
-    there = tmp_path / "elsewhere"
+    there = tmp_path / "elsewhere" / ".dlimgmgr" / "tree"   # the tool's tree, beside the person's files
     assert (there / "projects" / "icons" / "master" / ".prelabels.json").is_file()
     assert not (there / "projects" / "icons" / "build").exists()
     assert not (there / "dlimgmgr_tasks" / "__pycache__").exists()
@@ -175,9 +175,11 @@ def test_sync_sends_the_masters_dot_files_but_no_build_or_cache(checkout, tmp_pa
 def test_sync_removes_there_what_was_removed_here(checkout, tmp_path):
     with _local_host(checkout, tmp_path / "elsewhere") as host:
         sync.sync(host, checkout, ["icons"])
+        tree = tmp_path / "elsewhere" / ".dlimgmgr" / "tree"
+        assert (tree / "projects" / "icons" / "master" / "icons_c002.xml").is_file()
         (checkout.root / "projects" / "icons" / "master" / "icons_c002.xml").unlink()
         assert sync.sync(host, checkout, ["icons"]).__dict__ == {"sent": 0, "removed": 1}
-    assert not (tmp_path / "elsewhere" / "projects" / "icons" / "master" / "icons_c002.xml").exists()
+    assert not (tree / "projects" / "icons" / "master" / "icons_c002.xml").exists()
 
 
 SKIP_PROBE = """
