@@ -47,4 +47,4 @@ def test_refusals_are_one_line_exits(checkout, context, close):
 def test_dry_prepare(checkout, context, capsys):
     dataaug.prepare(context(checkout, dry=True))
     assert f"would sync the framework to role dataaug host local: {checkout.root}" in capsys.readouterr().out
-    assert [t.name for t in dataaug.ns.tasks.values()] == ["compose", "preview", "prepare"]
+    assert [t.name for t in dataaug.ns.tasks.values()] == ["compose", "preview", "prepare", "notebook"]
