@@ -82,7 +82,7 @@ def annotate_all(client: Client, title: str) -> int:
     remote = find_title(client, title)
     moved = [("close", 303, 21, 334, 52), BOXES[1]]
     result = [to_result(VocObject(*b), SIZE, SIZE, f"r{j}") for j, b in enumerate(moved)]
-    tasks = remote.tasks()
+    tasks, _ = remote.listing()
     for task in tasks.values():
         client.post(f"/api/tasks/{task['id']}/annotations/", {"result": result, "was_cancelled": False})
     return remote.id

@@ -57,7 +57,8 @@ def _project_provenance(project) -> dict:
         build = json.loads(fingerprint.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         build = None
-    return {"project": project.name, "project.yaml": project.config, "build": build}
+    from ..labeling.status import summary
+    return {"project": project.name, "project.yaml": project.config, "labeling": summary(project), "build": build}
 
 
 def _mix_provenance(manifest: dict) -> dict:
