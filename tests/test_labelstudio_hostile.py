@@ -140,3 +140,11 @@ def test_through_inv_a_crlf_token_works_and_a_task_list_without_ids_is_one_warni
     assert "Traceback" not in proc.stderr and TOKEN not in proc.stdout + proc.stderr
     assert "2 task(s) in the task list have no id; left out" in proc.stdout
     assert all(f"Token {TOKEN}\r\n".encode() in r for r in seen)
+
+
+@pytest.mark.timeout(30)
+def test_an_error_answer_echoing_the_token_does_not_show_it():
+    body = json.dumps({"detail": f"no such token: {TOKEN}"}).encode()
+    with serve(answer(body, status="400 Bad Request")) as (url, _):
+        text = _refused(url, "failed with HTTP 400")
+    assert "(the token)" in text

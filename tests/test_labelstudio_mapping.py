@@ -16,7 +16,7 @@ from dataclasses import replace
 import pytest
 
 from dlimgmgr_tasks.lib import voc
-from dlimgmgr_tasks.lib.labeling.studio import pull as studio_pull
+from dlimgmgr_tasks.lib.labeling import verdict
 from dlimgmgr_tasks.lib.labeling.studio.remote import Remote
 from dlimgmgr_tasks.lib.labeling.tool import tool_for
 from dlimgmgr_tasks.lib.workspace import Workspace
@@ -126,7 +126,7 @@ def test_ctrl_c_during_a_pull_says_how_many_and_the_rerun_takes_the_rest_right(l
     person = Person(label_studio, "lsstop", master)
     for stem in ("kanji_c000", "kanji_c001", "kanji_c002"):
         _moved_first(person, stem)
-    judge, calls = studio_pull.verdict.judge, []
+    judge, calls = verdict.judge, []
 
     def judge_then_ctrl_c(*args):
         out = judge(*args)
@@ -134,12 +134,12 @@ def test_ctrl_c_during_a_pull_says_how_many_and_the_rerun_takes_the_rest_right(l
         if len(calls) == 2:
             os.kill(os.getpid(), signal.SIGINT)   # a real Ctrl-C, while the second is being written
         return out
-    monkeypatch.setattr(studio_pull.verdict, "judge", judge_then_ctrl_c)
+    monkeypatch.setattr(verdict, "judge", judge_then_ctrl_c)
     tool, project = _in_process(repo, monkeypatch, "lsstop")
     with pytest.raises(KeyboardInterrupt, match="lsstop: 2 annotation"):
         tool.pull(project)
     after_stop = snapshot(master)
-    monkeypatch.setattr(studio_pull.verdict, "judge", judge)
+    monkeypatch.setattr(verdict, "judge", judge)
     rerun = repo.inv("imglabeling.pull", "lsstop", check=True).stdout
     assert "kanji_c002.xml: 1 moved" in rerun and "1 taken, 0 confirmed" in rerun
     assert "as they were" not in rerun

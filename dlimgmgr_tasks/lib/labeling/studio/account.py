@@ -48,7 +48,7 @@ def make_token(url: str, email: str, password: str, where: str) -> str:
         raise UserError(f"{where} {url}: /user/login/ has no login form; is url the Label Studio server?")
     form = urllib.parse.urlencode({"csrfmiddlewaretoken": m.group(1), "email": email, "password": password})
     _open(opener, urllib.request.Request(login, data=form.encode(), headers={"Referer": login}), where)
-    if not any(c.name == "sessionid" for c in jar):
+    if not _logged_in(opener, url, email):
         raise UserError(f"{where} {url}: Label Studio refused the login of {email}; check the e-mail and "
                         f"LABEL_STUDIO_PASSWORD (the user is made at Label Studio's first start)")
     csrf = next((c.value for c in jar if c.name == "csrftoken"), "")
@@ -56,7 +56,9 @@ def make_token(url: str, email: str, password: str, where: str) -> str:
                                  headers={"Content-Type": "application/json", "X-CSRFToken": csrf,
                                           "Referer": url + "/user/account"})
     try:
-        token = json.loads(_open(opener, req, where)).get("token")
+        token = json.loads(_open(opener, req, where, {409: f"{email} already has a personal access token (Label "
+                                                           f"Studio keeps one per user); use it, or revoke it in "
+                                                           f"Account & Settings and run this again"})).get("token")
     except (ValueError, AttributeError):
         token = None
     if not isinstance(token, str) or not token:
@@ -66,11 +68,22 @@ def make_token(url: str, email: str, password: str, where: str) -> str:
     return checked_token(token, f"{where} {url}")
 
 
-def _open(opener, request, where: str) -> bytes:
+def _logged_in(opener, url: str, email: str) -> bool:
+    """Whether the session is `email`'s (a failed login still gets a session cookie)."""
+    try:
+        who = json.loads(_open(opener, urllib.request.Request(url + "/api/current-user/whoami"), "", {401: "", 403: ""}))
+    except (UserError, ValueError):
+        return False
+    return isinstance(who, dict) and str(who.get("email", "")).lower() == email.lower()
+
+
+def _open(opener, request, where: str, known: dict | None = None) -> bytes:
     try:
         with opener.open(request, timeout=TIMEOUT) as r:
             data = r.read(MAX_PAGE + 1)
     except urllib.error.HTTPError as exc:
+        if known and exc.code in known:
+            raise UserError(f"{where} {request.full_url}: {known[exc.code]}") from None
         raise UserError(f"{where} {request.full_url}: HTTP {exc.code}; check url and the user, and Label "
                         f"Studio's log there") from None
     except (urllib.error.URLError, OSError) as exc:

@@ -142,6 +142,9 @@ class Client:
 
     def _http_error(self, method: str, path: str, exc: HttpError) -> UserError:
         detail = _detail(exc.body)
+        for secret in (self.token, self._access):
+            if secret:
+                detail = detail.replace(secret, "(the token)")   # a server may echo what it was sent
         if exc.status in (401, 403):
             return UserError(f"{self.shown}: {method} {path} refused ({exc.status}: {detail}); check the "
                              f"token in {self.token_env} and that its user may use this project")

@@ -96,8 +96,9 @@ def _unmatched(tasks: dict[int, dict], mine: set, result) -> None:
     """A submitted annotation on a task no carrier here owns is named, not dropped in silence."""
     for tid, task in sorted(tasks.items()):
         if tid not in mine and PROBLEMS not in task and latest_submitted(task) is not None:
-            result.untaken.append(("", f"task {tid} ({stored_name(task)}) has a submitted annotation but matches no carrier here (renamed or deleted "
-                                   "here, or pushed from another clone); not taken"))
+            result.untaken.append(("", f"task {tid} ({stored_name(task)}) has a submitted annotation but matches "
+                                       f"no carrier here (renamed or deleted here, or pushed from another "
+                                       f"clone); not taken"))
 
 
 def candidate(project: Project, image: Path, task: dict, annotation: dict, shown: str) -> Candidate:

@@ -58,7 +58,7 @@ def push(project: Project, entry: HostConfig) -> StudioPushResult:
                         f"inv dataaug.compose {project.name}")
     for image in images:
         if not multipart_safe(image.name):
-            raise UserError(f"{image}: Label Studio cannot take a file name with a quote, backslash or line "
+            raise UserError(f"{image.parent}/{image.name!r}: Label Studio cannot take a file name with a quote, backslash or line "
                             f"break; rename the carrier's image and XML, then push again")
     remote = find_or_create(client_for(entry), project)
     result = StudioPushResult(project.name, remote.shown)

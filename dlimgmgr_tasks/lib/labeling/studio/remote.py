@@ -64,7 +64,8 @@ class Remote:
 def stored_name(task: dict) -> str:
     """The image's name as Label Studio stored it (for messages only: never to find a carrier)."""
     image = (task.get("data") or {}).get("image")
-    return posixpath.basename(image) if isinstance(image, str) else "?"
+    name = posixpath.basename(image) if isinstance(image, str) else "?"
+    return name if name.isprintable() else repr(name)
 
 
 def task_of(tasks: dict[int, dict], entry: dict) -> dict | None:
