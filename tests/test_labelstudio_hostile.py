@@ -148,3 +148,32 @@ def test_an_error_answer_echoing_the_token_does_not_show_it():
     with serve(answer(body, status="400 Bad Request")) as (url, _):
         text = _refused(url, "failed with HTTP 400")
     assert "(the token)" in text
+
+
+@pytest.mark.timeout(120)
+def test_ctrl_c_while_the_task_list_trickles_in_says_nothing_was_taken(repo):
+    import subprocess
+    import sys
+
+    from labelingdata import snapshot
+    from signals import interrupt, wait_for
+
+    project = json.dumps({"results": [{"id": 4, "title": "dlimgmgr close", "label_config": ""}]}).encode()
+    slow = trickle(every=1.0)
+
+    def handler(conn, request, seen):
+        if b"/export" in request.split(b"\r\n")[0]:
+            return slow(conn, request, seen)
+        conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Length: {len(project)}\r\n\r\n".encode() + project)
+    master = repo.project("close") / "master"
+    before = snapshot(master)
+    with serve(handler) as (url, seen):
+        _studio_hosts(repo, url)
+        repo.env["LS_TOKEN"] = TOKEN
+        proc = subprocess.Popen([sys.executable, "-m", "invoke", "imglabeling.pull", "close"], cwd=repo.path,
+                                env=repo.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                stdin=subprocess.DEVNULL)
+        wait_for(lambda: any(b"/export" in r.split(b"\r\n")[0] for r in seen), proc=proc)
+        line = interrupt(proc)
+    assert "close: 0 annotation(s) from Label Studio were taken, nothing changed here" in line
+    assert snapshot(master) == before

@@ -44,9 +44,13 @@ class StudioPullResult(PullResult):
 
 def pull(project: Project, entry: HostConfig) -> StudioPullResult:
     """Take every new valid annotation into master; refuse broken ones by name; keep conflicts beside."""
-    remote = require(client_for(entry), project)
+    try:
+        remote = require(client_for(entry), project)
+        tasks, left_out = remote.listing()
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt(f"interrupted (Ctrl-C): {project.name}: 0 annotation(s) from Label Studio were "
+                                f"taken, nothing changed here; run it again") from None
     result = StudioPullResult(project.name, remote.shown)
-    tasks, left_out = remote.listing()
     result.untaken += [("", line) for line in left_out]
     record = read_record(project)
     new_record = {k: dict(v) for k, v in record.items()}
