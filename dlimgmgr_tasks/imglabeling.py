@@ -70,7 +70,9 @@ def labelstudio_token(c, email=None):
     argument), makes a personal access token and writes it to secrets.yaml beside the hosts file
     (mode 0600) under the key the imglabeling role's token_env names. Prints neither.
     """
-    from .lib.labeling.studio.setup import token_line
+    from .lib.labeling.studio.setup import token_line, token_plan
+    if settings.is_dry(c):
+        return settings.show_plan(token_plan(settings.workspace(c), email))
     print(token_line(settings.workspace(c), email))
 
 

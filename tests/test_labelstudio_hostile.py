@@ -177,3 +177,18 @@ def test_ctrl_c_while_the_task_list_trickles_in_says_nothing_was_taken(repo):
         line = interrupt(proc)
     assert "close: 0 annotation(s) from Label Studio were taken, nothing changed here" in line
     assert snapshot(master) == before
+
+
+def test_dry_labelstudio_token_plans_and_contacts_nothing(repo):
+    from labelstudio_server import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}"
+    _studio_hosts(repo, dead)
+    out = repo.inv("--dry", "imglabeling.labelstudio-token", "--email", "a@example.com", check=True).stdout
+    assert f"would log in to {dead} as a@example.com" in out and "secrets.yaml as LS_TOKEN" in out
+    assert not (repo.path / "secrets.yaml").exists()
+
+
+def test_labelstudio_token_with_the_folder_tool_is_one_line(repo):
+    line = one_line_error(repo.inv("imglabeling.labelstudio-token", "--email", "a@example.com", check=False))
+    assert "roles.imglabeling is not tool: labelstudio" in line
