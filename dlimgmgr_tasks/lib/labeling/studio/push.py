@@ -13,6 +13,7 @@ a backslash, a line break) is refused before anything is sent.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from .remote import Remote, annotation_key, client_for, find_or_create, latest_s
 from .shape import PROBLEMS, prediction_ids, task_id
 
 MODEL_VERSION = "dlimgmgr-prelabel"
+UPLOAD_WORKERS = 4      # uploads in flight at once
 
 
 @dataclass
@@ -58,8 +60,8 @@ def push(project: Project, entry: HostConfig) -> StudioPushResult:
                         f"inv dataaug.compose {project.name}")
     for image in images:
         if not multipart_safe(image.name):
-            raise UserError(f"{image.parent}/{image.name!r}: Label Studio cannot take a file name with a quote, backslash or line "
-                            f"break; rename the carrier's image and XML, then push again")
+            raise UserError(f"{image.parent}/{image.name!r}: Label Studio cannot take a file name with a quote, "
+                            f"backslash or line break; rename the carrier's image and XML, then push again")
     remote = find_or_create(client_for(entry), project)
     result = StudioPushResult(project.name, remote.shown)
     tasks, result.left_out = remote.listing()
@@ -68,9 +70,8 @@ def push(project: Project, entry: HostConfig) -> StudioPushResult:
              for i in images}
     sent = []
     try:
-        for image in [i for i in images if plans[i] == "upload"]:
-            if _upload(remote, project, image, record[image.stem], task_of(tasks, record[image.stem]), result):
-                sent.append(image)
+        upload = [i for i in images if plans[i] == "upload"]
+        sent = _uploads(remote, project, upload, record, tasks, result)
         predict = [i for i in images if plans[i] == "predict"]
         for image in predict:
             _clear_predictions(remote, task_of(tasks, record[image.stem]))
@@ -109,6 +110,23 @@ def _plan(project: Project, image: Path, entry: dict, task: dict | None, result:
 def _untaken(task: dict, entry: dict) -> bool:
     """Whether the task holds a submitted annotation that pull has not taken."""
     return annotation_key(latest_submitted(task)) not in (None, (entry.get("studio") or {}).get("annotation"))
+
+
+def _uploads(remote: Remote, project: Project, images: list[Path], record: dict, tasks: dict,
+             result: StudioPushResult) -> list[Path]:
+    """Upload each image in its own request, UPLOAD_WORKERS at a time (Label Studio's cost is per
+    request); the images sent. Ctrl-C cancels what has not started."""
+    pool = ThreadPoolExecutor(max_workers=UPLOAD_WORKERS)
+    try:
+        futures = [pool.submit(_upload, remote, project, i, record[i.stem], task_of(tasks, record[i.stem]), result)
+                   for i in images]
+        done = [f.result() for f in futures]
+    except BaseException as exc:
+        # an error waits for the uploads in flight (so the record gets their task ids); Ctrl-C does not
+        pool.shutdown(wait=not isinstance(exc, KeyboardInterrupt), cancel_futures=True)
+        raise
+    pool.shutdown()
+    return [i for i, ok in zip(images, done) if ok]
 
 
 def _upload(remote: Remote, project: Project, image: Path, entry: dict, old: dict | None,
