@@ -9,7 +9,8 @@ files POSTed to the import API in batches of 100 plus the predictions in one POS
 itself sends one file per POST since it keeps the task id Label Studio made for each), and
 one GET of the project's JSON export (pull). No goal is stated; the ratios are reported.
 Measured on the 2-core machine, 1,000 carriers, when push still sent 100 files per POST: push 26.4 s (floor 16.2 s, 1.63x), push with
-nothing changed 4.8 s, pull 8.0 s (floor 2.7 s, 2.96x); Label Studio starts in 73 s.
+nothing changed 4.8 s, pull 8.0 s (floor 2.7 s, 2.96x); Label Studio starts in 73 s. With one file
+per POST, 4 in flight, 200 carriers: push 10.0 s (floor 1.7 s, 5.8x), unchanged 1.0 s, pull 1.5 s.
 
     .venv/bin/python benchmarks/bench_labelstudio.py [--smoke] [--json PATH] [--carriers 1000]
 """

@@ -48,7 +48,7 @@ class StudioPushResult:
                    f"predictions to {self.target} ({self.in_sync} carrier(s) already there)"]
         else:
             out = [f"{self.project}: nothing changed since the last push; {self.target} is up to date"]
-        return out + [f"warning: {self.project}: {stem} not sent: {why}" for stem, why in self.held] + \
+        return out + [f"warning: {self.project}: {stem} not sent: {why}" for stem, why in sorted(self.held)] + \
             [f"warning: {line}" for line in self.left_out]
 
 
