@@ -192,3 +192,12 @@ def test_dry_labelstudio_token_plans_and_contacts_nothing(repo):
 def test_labelstudio_token_with_the_folder_tool_is_one_line(repo):
     line = one_line_error(repo.inv("imglabeling.labelstudio-token", "--email", "a@example.com", check=False))
     assert "roles.imglabeling is not tool: labelstudio" in line
+
+
+@pytest.mark.parametrize("url, says", [("http://[::1:8080", "is not a url"), ("http://127.0.0.1:0", "port 0"),
+                                       ("http://127.0.0.1:8080/?x=1", "a query"), ("ftp://127.0.0.1", "http(s)"),
+                                       ("http://127.0.0.1:99999", "not a number from 1 to 65535")])
+def test_other_urls_no_server_has_are_one_line(url, says):
+    with pytest.raises(UserError) as err:
+        _client(url)
+    assert says in str(err.value) and "\n" not in str(err.value)

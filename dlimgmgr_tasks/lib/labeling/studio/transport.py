@@ -48,6 +48,9 @@ def checked_url(url, where: str) -> str:
         raise UserError(f"{where}: url {shown!r} is not a url; {fix}")
     try:
         parts = urllib.parse.urlsplit(url)
+    except ValueError:   # an unclosed [IPv6 address
+        raise UserError(f"{where}: url {shown!r} is not a url; {fix}") from None
+    try:
         port = parts.port
     except ValueError:
         raise UserError(f"{where}: url {shown} has a port that is not a number from 1 to 65535; {fix}") from None
