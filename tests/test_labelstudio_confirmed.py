@@ -49,7 +49,7 @@ def test_recompose_after_a_confirmation_keeps_the_carrier_byte_identical(recompo
 
 def test_the_record_says_who_confirmed_and_when(recomposed):
     entry = json.loads((recomposed[0] / ".labeling.json").read_text())[f"{NAME}_c000"]
-    assert entry["person"]["by"].startswith("user ") and entry["person"]["at"][:2] == "20"
+    assert entry["person"]["by"].startswith("labeler@example.com (user ") and entry["person"]["at"][:2] == "20"
 
 
 def test_status_tells_confirmed_from_pre_label_only(recomposed):

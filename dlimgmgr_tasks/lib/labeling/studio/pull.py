@@ -19,17 +19,28 @@ from ...hosts.config import HostConfig
 from ...projects import Project
 from .. import verdict
 from ...checks import Problem
+from ...errors import UserError
 from ...files import no_interrupt
 from ..record import file_sha, read_record, write_record
 from ..verdict import Candidate, Person, PullResult
 from .convert import annotation_of
-from .remote import annotation_key, client_for, latest_submitted, require, stored_name, task_of
+from .remote import annotation_key, client_for, latest_submitted, require, stored_name, task_of, user_names
 from .shape import PROBLEMS, Bad
 
 
 @dataclass
 class StudioPullResult(PullResult):
     unannotated: int = 0      # tasks nobody submitted an annotation for (skipped ones too)
+    _names: dict | None = None
+
+    def names(self, client) -> dict:
+        """Label Studio's users by id, asked once per pull (only a display name: {} when refused)."""
+        if self._names is None:
+            try:
+                self._names = user_names(client)
+            except UserError:
+                self._names = {}
+        return self._names
 
     def lines(self) -> list[str]:
         out = super().lines()
@@ -87,7 +98,7 @@ def _one(project: Project, remote, image: Path, entry: dict, tasks: dict[int, di
         verdict.still_waiting(project, stem, entry, result)
         return 0
     shown = f"{remote.shown} task {task['id']} ({stem})"
-    cand = candidate(project, image, task, annotation, shown)
+    cand = candidate(project, image, task, annotation, shown, result.names(remote.client))
     if entry.get("image") and file_sha(image) != entry["image"] and not cand.problems:
         verdict.keep_beside(project, image, cand, entry, result, "its image was replaced here since the push "
                             "(the boxes were drawn on the picture pushed)")
@@ -105,7 +116,8 @@ def _unmatched(tasks: dict[int, dict], mine: set, result) -> None:
                                        f"clone); not taken"))
 
 
-def candidate(project: Project, image: Path, task: dict, annotation: dict, shown: str) -> Candidate:
+def candidate(project: Project, image: Path, task: dict, annotation: dict, shown: str,
+              names: dict | None = None) -> Candidate:
     """A submitted annotation as the verdict's candidate: built from the JSON, checked by shape, then
     with the one check."""
     keep = {"studio": {"task": task["id"], "annotation": annotation_key(annotation)}}
@@ -117,7 +129,7 @@ def candidate(project: Project, image: Path, task: dict, annotation: dict, shown
                             "fix that region in Label Studio (or delete it) and pull again") for what in exc.args]
         return Candidate(None, problems, origin, "Label Studio's", saved="submitted", keep=keep)
     return Candidate(ann, verdict.check(ann, image, project.classes, shown), origin, "Label Studio's",
-                     saved="submitted", keep=keep, person=person_of(annotation))
+                     saved="submitted", keep=keep, person=person_of(annotation, names or {}))
 
 
 def incoming(image: Path, annotation: dict):
@@ -130,8 +142,9 @@ def incoming(image: Path, annotation: dict):
     return annotation_of(annotation.get("result"), image.name, width, height, master)
 
 
-def person_of(annotation: dict) -> Person:
-    """Who submitted it (Label Studio's user id) and when it was last saved, as far as it says."""
+def person_of(annotation: dict, names: dict) -> Person:
+    """Who submitted it (the e-mail Label Studio knows, and its user id) and when it was last saved."""
     who = annotation.get("completed_by")
     who = who.get("id") if isinstance(who, dict) else who
-    return Person(who=None if who is None else f"user {who}", when=annotation.get("updated_at") or None)
+    named = f"{names[who]} (user {who})" if who in names else f"user {who}"
+    return Person(who=None if who is None else named, when=annotation.get("updated_at") or None)

@@ -125,3 +125,12 @@ def latest_submitted(task: dict) -> dict | None:
 def annotation_key(annotation: dict | None) -> str | None:
     """What the record keeps of the annotation last taken: its id and when it was last saved."""
     return None if annotation is None else f"{annotation['id']}@{annotation.get('updated_at')}"
+
+
+def user_names(client: Client) -> dict[int, str]:
+    """Label Studio's users by id, named by e-mail (annotations name their author by id only)."""
+    found = client.get("/api/users/", page_size=1000)
+    found = found.get("results", []) if isinstance(found, dict) else found
+    found = found if isinstance(found, list) else []
+    return {u["id"]: str(u.get("email") or u.get("username") or f"user {u['id']}")
+            for u in found if isinstance(u, dict) and task_id(u) is not None}

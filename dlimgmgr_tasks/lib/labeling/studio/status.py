@@ -6,9 +6,7 @@ from dataclasses import dataclass
 
 from ...hosts.config import HostConfig
 from ..record import confirmed, file_sha, read_record, waiting_conflict
-from .client import Client
-from .remote import client_for, find, latest_submitted
-from .shape import task_id
+from .remote import client_for, find, latest_submitted, user_names
 
 HEADER = ["project", "tasks", "annotated", "pre-label-only", "confirmed-here", "changed-since-push", "conflicts",
           "last-by", "last-at"]
@@ -49,7 +47,7 @@ def status(projects, entry: HostConfig) -> list[StudioStatus]:
         st.confirmed = len(confirmed(project, record))
         remote = find(client, project)
         if remote is not None:
-            users = _users(client) if users is None else users
+            users = user_names(client) if users is None else users
             _count(st, list(remote.listing()[0].values()), users)
         out.append(st)
     return out
@@ -73,12 +71,3 @@ def _count(st: StudioStatus, tasks: list[dict], users: dict[int, str]) -> None:
         st.last_at = (latest.get("updated_at") or "-")[:19].replace("T", "_") + "Z"
         st.last_by, st.last_at = ("".join(c for c in v if c.isprintable() and not c.isspace()) or "-"
                                   for v in (st.last_by, st.last_at))   # one word per column
-
-
-def _users(client: Client) -> dict[int, str]:
-    """Label Studio's users by id, named by e-mail (annotations name their author by id only)."""
-    found = client.get("/api/users/", page_size=1000)
-    found = found.get("results", []) if isinstance(found, dict) else found or []
-    found = found if isinstance(found, list) else []
-    return {u["id"]: str(u.get("email") or u.get("username") or f"user {u['id']}")
-            for u in found if isinstance(u, dict) and task_id(u) is not None}
