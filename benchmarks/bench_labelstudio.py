@@ -5,10 +5,12 @@ tests' fixture (tests/helpers/labelstudio_server.py: 127.0.0.1, a fresh data fol
 Push: the first push (project, uploads, pre-labels as predictions) and a second one with nothing
 changed. Pull: after a person's annotation on every task (made through the API, not timed), the
 pull that takes them all. The floors, in the same run against the same server: the same image
-files POSTed to the import API in the same batches plus the predictions in one POST (push), and
+files POSTed to the import API in batches of 100 plus the predictions in one POST (push; push
+itself sends one file per POST since it keeps the task id Label Studio made for each), and
 one GET of the project's JSON export (pull). No goal is stated; the ratios are reported.
-Measured on the 2-core machine, 1,000 carriers: push 26.4 s (floor 16.2 s, 1.63x), push with
-nothing changed 4.8 s, pull 8.0 s (floor 2.7 s, 2.96x); Label Studio starts in 73 s.
+Measured on the 2-core machine, 1,000 carriers, when push still sent 100 files per POST: push 26.4 s (floor 16.2 s, 1.63x), push with
+nothing changed 4.8 s, pull 8.0 s (floor 2.7 s, 2.96x); Label Studio starts in 73 s. With one file
+per POST, 4 in flight, 200 carriers: push 10.0 s (floor 1.7 s, 5.8x), unchanged 1.0 s, pull 1.5 s.
 
     .venv/bin/python benchmarks/bench_labelstudio.py [--smoke] [--json PATH] [--carriers 1000]
 """
@@ -25,12 +27,12 @@ sys.path.insert(0, str(ROOT))
 from tests.helpers import labelstudio_server as studio_server  # noqa: E402  (the test-support server)
 from dlimgmgr_tasks.lib.labeling.studio.client import Client  # noqa: E402
 from dlimgmgr_tasks.lib.labeling.studio.convert import to_result  # noqa: E402
-from dlimgmgr_tasks.lib.labeling.studio.push import UPLOAD_BATCH  # noqa: E402
 from dlimgmgr_tasks.lib.voc import VocObject  # noqa: E402
 
 NAME = "labelstudio"
 SIZE = 400
 BOXES = [("close", 301, 21, 332, 52), ("ok", 10, 10, 80, 90)]
+UPLOAD_BATCH = 100   # the floor's files per import POST (push itself sends one per POST, to learn each task id)
 
 
 def make_carriers(repo: Repo, n: int) -> list[Path]:
@@ -57,7 +59,7 @@ def make_carriers(repo: Repo, n: int) -> list[Path]:
 
 
 def floor_push(client: Client, images: list[Path]) -> float:
-    """The same files POSTed to the import API in the same batches, then the predictions in one POST."""
+    """The same files POSTed to the import API in batches of 100, then the predictions in one POST."""
     project = client.post("/api/projects/", {"title": "floor push", "label_config": _config()})["id"]
     start = time.perf_counter()
     for i in range(0, len(images), UPLOAD_BATCH):
@@ -81,7 +83,7 @@ def annotate_all(client: Client, title: str) -> int:
     remote = find_title(client, title)
     moved = [("close", 303, 21, 334, 52), BOXES[1]]
     result = [to_result(VocObject(*b), SIZE, SIZE, f"r{j}") for j, b in enumerate(moved)]
-    tasks = remote.tasks()
+    tasks, _ = remote.listing()
     for task in tasks.values():
         client.post(f"/api/tasks/{task['id']}/annotations/", {"result": result, "was_cancelled": False})
     return remote.id

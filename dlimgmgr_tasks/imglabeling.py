@@ -74,6 +74,20 @@ def status(c, name=None, project=None):
     print("\n".join(table([tool.header] + tool.status(ws.projects(settings.project_names(name, project))))))
 
 
+@settings.task(name="labelstudio-token", help={"email": "the Label Studio user (default: $LABEL_STUDIO_USERNAME)"})
+def labelstudio_token(c, email=None):
+    """Make a Label Studio personal access token without a browser; keep it in the secrets file.
+
+    Logs in as the user (the password from $LABEL_STUDIO_PASSWORD, else a prompt; never an
+    argument), makes a personal access token and writes it to secrets.yaml beside the hosts file
+    (mode 0600) under the key the imglabeling role's token_env names. Prints neither.
+    """
+    from .lib.labeling.studio.setup import token_line, token_plan
+    if settings.is_dry(c):
+        return settings.show_plan(token_plan(settings.workspace(c), email))
+    print(token_line(settings.workspace(c), email))
+
+
 ns = Collection("imglabeling")
-for _task in (push, pull, status):
+for _task in (push, pull, status, labelstudio_token):
     ns.add_task(_task)

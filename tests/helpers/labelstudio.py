@@ -14,7 +14,9 @@ the editor would (the editor saves exactly these JSON results).
 from __future__ import annotations
 
 import copy
+import json
 import os
+import posixpath
 import shutil
 from pathlib import Path
 
@@ -68,16 +70,30 @@ def studio_repo(server, base: Path, project: str, sample: str = "kanji") -> Repo
 
 
 class Person:
-    """Someone labelling in Label Studio, through the same API the editor calls."""
+    """Someone labelling in Label Studio, through the same API the editor calls.
 
-    def __init__(self, server, project_name: str):
+    A person finds a task by the picture's name; given the repository's master folder, `task`
+    uses the task id push recorded instead (Label Studio may have stored the name otherwise)."""
+
+    def __init__(self, server, project_name: str, master: Path | None = None):
         self.client = Client(server.url, server.token)
         remote = find_title(self.client, TITLE_PREFIX + project_name)
         assert remote is not None, f"no Label Studio project for {project_name}"
-        self.remote = remote
+        self.remote, self.master = remote, master
+
+    def tasks(self) -> dict[str, dict]:
+        """{stem: task}: from push's record when the master is known, else from the stored name."""
+        tasks, _ = self.remote.listing()
+        if self.master is not None:
+            record = json.loads((self.master / ".labeling.json").read_text())
+            return {stem: tasks[e["studio"]["task"]] for stem, e in record.items()
+                    if (e.get("studio") or {}).get("task") in tasks}
+        stored = {posixpath.splitext(posixpath.basename(t["data"]["image"]))[0]: t
+                  for _, t in sorted(tasks.items())}
+        return {name.split("-", 1)[1]: t for name, t in stored.items()}   # "1a2b3c4d-close_c000"
 
     def task(self, stem: str) -> dict:
-        return self.remote.tasks()[stem]
+        return self.tasks()[stem]
 
     def prediction(self, stem: str) -> list[dict]:
         """The result of the task's pre-label, as the editor shows it."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import voc
 from ..files import atomic_write
 from ..hashing import sha256_bytes
+from ..labeling.record import confirmed
 from ..projects import Project
 from .config import read_config
 from ..prelabels import is_prelabel, read_prelabels, write_prelabels
@@ -22,7 +23,7 @@ class ComposeResult:
     size: tuple[int, int]
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
-    kept: list[Path] = field(default_factory=list)     # XML edited by a person: left alone
+    kept: list[Path] = field(default_factory=list)     # XML edited or confirmed by a person: left alone
     removed: list[Path] = field(default_factory=list)  # unedited carriers beyond compose.count
     negatives: int = 0                                 # carriers with no object
 
@@ -30,7 +31,7 @@ class ComposeResult:
         line = (f"{self.project}: {len(self.written) + len(self.unchanged) + len(self.kept)} carriers "
                 f"{self.size[0]}x{self.size[1]}: {len(self.written)} written, {len(self.unchanged)} unchanged")
         if self.kept:
-            line += f", {len(self.kept)} kept (edited by a person: {', '.join(p.name for p in self.kept)})"
+            line += f", {len(self.kept)} kept (edited or confirmed by a person: {', '.join(p.name for p in self.kept)})"
         if self.removed:
             line += f", {len(self.removed)} removed (beyond compose.count)"
         return line
@@ -46,22 +47,25 @@ def compose(project: Project, size: tuple[int, int] = (400, 400)) -> ComposeResu
     """Make the project's carriers and pre-labels in its master folder; only changed bytes are written."""
     maker = composer(project, size)
     record = read_prelabels(project)
+    people = set(confirmed(project))   # carriers a person confirmed in a labeling tool: theirs
     project.master.mkdir(parents=True, exist_ok=True)
     result = ComposeResult(project.name, maker.size)
     for s in range(maker.conf.count):
         for number, jpeg, ann in maker.carriers(s):
-            _write_carrier(project, number, jpeg, voc.dumps(ann), record, result)
+            _write_carrier(project, number, jpeg, voc.dumps(ann), record, result, people)
             result.negatives += not ann.objects
-    _remove_extra(project, maker.conf.carriers, record, result)
+    _remove_extra(project, maker.conf.carriers, record, result, people)
     write_prelabels(project, record)
     return result
 
 
-def _write_carrier(project: Project, number: int, jpeg: bytes, xml: bytes, record: dict, result) -> None:
+def _write_carrier(project: Project, number: int, jpeg: bytes, xml: bytes, record: dict, result,
+                   people: set) -> None:
     stem = carrier_stem(project.name, number)
     image_path, xml_path = project.master / f"{stem}.jpg", project.master / f"{stem}.xml"
     current = xml_path.read_bytes() if xml_path.is_file() else None
-    if current is not None and current != xml and not (stem in record and sha256_bytes(current) == record[stem]):
+    edited = current is not None and current != xml and not (stem in record and sha256_bytes(current) == record[stem])
+    if edited or (stem in people and (current != xml or image_path.read_bytes() != jpeg)):
         result.kept.append(image_path)  # a person's labels: neither the XML nor its image is touched
         return
     changed = False
@@ -75,7 +79,8 @@ def _write_carrier(project: Project, number: int, jpeg: bytes, xml: bytes, recor
     (result.written if changed else result.unchanged).append(image_path)
 
 
-def _remove_extra(project: Project, count: int, record: dict[str, str], result: ComposeResult) -> None:
+def _remove_extra(project: Project, count: int, record: dict[str, str], result: ComposeResult,
+                  people: set) -> None:
     """Carriers numbered past the carrier count that nobody edited are stale generated files."""
     pattern = re.compile(rf"{re.escape(project.name)}_c(\d{{3}})")
     for stem in sorted(record):
@@ -83,8 +88,8 @@ def _remove_extra(project: Project, count: int, record: dict[str, str], result: 
         if not match or int(match.group(1)) < count:
             continue
         xml_path = project.master / f"{stem}.xml"
-        if xml_path.is_file() and not is_prelabel(project, xml_path, record):
-            continue  # edited by a person: theirs to delete
+        if stem in people or (xml_path.is_file() and not is_prelabel(project, xml_path, record)):
+            continue  # edited or confirmed by a person: theirs to delete
         image_path = project.master / f"{stem}.jpg"
         image_path.unlink(missing_ok=True)
         xml_path.unlink(missing_ok=True)

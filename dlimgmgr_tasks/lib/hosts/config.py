@@ -257,14 +257,15 @@ def _tool(path: Path, role: str, where: str, raw: dict, secrets: dict) -> dict:
     url, env = raw.get("url"), raw.get("token_env")
     if tool == "folder":
         return {}
-    if not url or not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
-        raise UserError(f"{path}: {where}: url must be the Label Studio server as http(s)://HOST:PORT, "
-                        f"not {url!r}")
+    from ..labeling.studio.client import checked_token   # the one check of the url and token
+    from ..labeling.studio.transport import checked_url
+    url = checked_url(url, f"{path}: {where}")
     if not env:
         raise UserError(f"{path}: {where}: tool labelstudio needs token_env: SOME_VAR naming the variable "
                         f"(or secrets file key) that holds your Label Studio personal access token")
     token = os.environ.get(env) or secrets.get(env)
-    return {"tool": tool, "url": url.rstrip("/"), "token_env": env, "token": token}
+    token = checked_token(None if token is None else str(token), f"{path}: {where}: token_env {env}")
+    return {"tool": tool, "url": url, "token_env": env, "token": token or None}
 
 
 def load_hosts(path, root=None, secrets_path=None) -> HostsFile:

@@ -68,3 +68,24 @@ def remote_copy(project: Project, stem: str) -> Path:
 
 def waiting_conflict(project: Project, stem: str, entry: dict) -> bool:
     return bool(entry.get("conflict")) and remote_copy(project, stem).exists()
+
+
+def confirmed(project: Project, record: dict[str, dict] | None = None) -> dict[str, dict]:
+    """{stem: person} of the carriers whose master XML holds labels a person saved or confirmed in a
+    labeling tool, for the image there now (a person's work: compose keeps them). `person` is the
+    record's {"by", "at"} when the tool said who, else {}."""
+    if record is None:
+        try:
+            record = read_record(project)
+        except UserError:
+            record = {}
+    out = {}
+    for stem, entry in record.items():
+        checked, xml = entry.get("checked"), entry.get("xml")
+        if not checked or not xml or entry.get("conflict"):
+            continue
+        images = (project.master / f"{stem}{ext}" for ext in (".jpg", ".jpeg", ".png"))
+        image = next((p for p in images if p.is_file()), None)
+        if image is not None and file_sha(image) == checked and file_sha(project.master / f"{stem}.xml") == xml:
+            out[stem] = entry.get("person") or {}
+    return out

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UserError
 from ..projects import Project
-from .record import file_sha, prelabels, read_record, waiting_conflict
+from .record import confirmed, file_sha, prelabels, read_record, waiting_conflict
 
 HEADER = ["project", "carriers", "pre-labelled", "checked", "unlabelled", "changed-since-push", "conflicts"]
 
@@ -68,3 +68,17 @@ def unchecked(project: Project) -> list[str]:
     except UserError:
         record = {}
     return _count(project, record, prelabels(project))[0]
+
+
+def summary(project: Project) -> dict:
+    """For the report: how many carriers are pre-labelled only and which a person confirmed or edited
+    (who and when, as the labeling tool said)."""
+    try:
+        record = read_record(project)
+    except UserError:
+        record = {}
+    st = _count(project, record, prelabels(project))[1]
+    people = {stem: " ".join(f"{k} {v}" for k, v in person.items()) or "a person"
+              for stem, person in confirmed(project, record).items()}
+    return {"carriers": st.carriers, "pre-labelled only": st.prelabelled, "checked by a person": st.checked,
+            "unlabelled": st.unlabelled, "confirmed in a labeling tool": people or "none"}

@@ -75,7 +75,8 @@ class PullResult:
         out += [f"{self.project}: {line}" for line in self.confirmed]
         out += [f"{self.project}: conflict: {line}" for line in self.conflicts]
         out += [f"{self.project}: refused: {line}" for line in self.refused]
-        out += [f"{self.project}: warning: {self.source}/{path}: {why}" for path, why in self.untaken[:MAX_WARNINGS]]
+        out += [f"{self.project}: warning: {self.source}/{path}: {why}" if path else f"{self.project}: warning: {why}"
+                for path, why in self.untaken[:MAX_WARNINGS]]
         if len(self.untaken) > MAX_WARNINGS:
             out.append(f"{self.project}: warning: {len(self.untaken) - MAX_WARNINGS} more file(s) there "
                        f"that pull cannot take (see {self.source})")
@@ -152,6 +153,18 @@ def still_waiting(project: Project, stem: str, entry: dict, result: PullResult) 
                                 f"delete {waiting.name}, then push")
     else:
         entry.pop("conflict")   # resolved by the person; the next push sends the master
+
+
+def keep_beside(project: Project, image: Path, cand: Candidate, entry: dict, result: PullResult, why: str) -> None:
+    """A valid offered annotation that must not go onto this carrier as it is now (`why`): it waits in
+    STEM.remote.xml as a conflict, the master untouched."""
+    new_bytes = voc.dumps(normalise(cand.annotation, image))
+    waiting = remote_copy(project, image.stem)
+    atomic_write(waiting, new_bytes)
+    result.conflicts.append(f"{image.with_suffix('.xml').name}: {why}; {cand.origin} not taken; {cand.tool} "
+                            f"version is in {waiting.name}: check it against the image, merge it into "
+                            f"{image.stem}.xml, delete {waiting.name}, then push")
+    entry.update(cand.keep, conflict=True)
 
 
 def objects_of(data: bytes | None) -> list:

@@ -54,7 +54,9 @@ def _check(ws, names):
 
 
 def _project_provenance(project) -> dict:
-    return {"project": project.name, "project.yaml": project.config, "build": project.build_record() or None}
+    from ..labeling.status import summary
+    return {"project": project.name, "project.yaml": project.config, "labeling": summary(project),
+            "build": project.build_record() or None}
 
 
 def _mix_provenance(manifest: dict) -> dict:

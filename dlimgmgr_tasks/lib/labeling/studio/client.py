@@ -1,25 +1,32 @@
-"""A small HTTP client for Label Studio's API (urllib, a timeout on every call, JSON in and out).
+"""A small HTTP client for Label Studio's API: JSON in and out, each call through transport.exchange.
 
 A personal access token (a JWT refresh token) is exchanged for a short-lived access token at
 /api/token/refresh/ and renewed when the server says it expired; a legacy token is sent as
-`Token ...`. The token is never printed: it stays out of repr, messages and tracebacks. Every
-failure is one UserError naming the URL and what to do.
+`Token ...`. The token is stripped of surrounding blanks (a CRLF file leaves a CR) and never
+printed: it stays out of repr, messages and tracebacks. Every failure is one UserError naming the
+URL and what to do; the bounds (deadline, size, redirects) live in transport.py.
 """
 from __future__ import annotations
 
 import json
-import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 
 from ...errors import UserError
+from .transport import Answer, checked_url, exchange, shown_url
 
-TIMEOUT = 60.0      # seconds per request: a 100-file import on 2 busy cores takes a few
+TIMEOUT = 60.0      # seconds per call, all of it: a 100-file import on 2 busy cores takes a few
 ACCESS_LIFE = 240   # seconds we reuse an access token (Label Studio issues them for 300)
+
+
+class HttpError(Exception):
+    """Label Studio answered with an error status (kept inside this module and its callers)."""
+
+    def __init__(self, status: int, body: bytes):
+        super().__init__(status)
+        self.status, self.body = status, body
 
 
 @dataclass
@@ -31,6 +38,14 @@ class Client:
     timeout: float = TIMEOUT
     _access: str | None = field(default=None, repr=False)
     _access_at: float = field(default=0.0, repr=False)
+
+    def __post_init__(self):
+        self.url = checked_url(self.url, self.where)
+        self.token = checked_token(self.token, f"{self.where}: token_env {self.token_env}")
+
+    @property
+    def shown(self) -> str:
+        return f"{self.where} {shown_url(self.url)}"
 
     def get(self, path: str, **query):
         return self.call("GET", path, query=query)
@@ -49,6 +64,9 @@ class Client:
         boundary = uuid.uuid4().hex
         parts = []
         for name, data in files:
+            if not multipart_safe(name):
+                raise UserError(f"{name!r}: Label Studio cannot take this file name (a quote, backslash or "
+                                f"control character); rename the carrier's image and XML")
             parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}"\r\n'
                          f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
@@ -59,8 +77,8 @@ class Client:
         for attempt in (0, 1):
             try:
                 return self._send(method, path, body, query, content_type)
-            except urllib.error.HTTPError as exc:
-                if exc.code == 401 and attempt == 0 and self._is_personal():
+            except HttpError as exc:
+                if exc.status == 401 and attempt == 0 and self._is_personal():
                     self._access = None   # expired: refresh once
                     continue
                 raise self._http_error(method, path, exc) from None
@@ -71,22 +89,24 @@ class Client:
         headers = {"Authorization": self._authorization(), "Accept": "application/json"}
         if data is not None:
             headers["Content-Type"] = content_type
-        raw = self._open(urllib.request.Request(url, data=data, method=method, headers=headers))
-        return json.loads(raw) if raw.strip() else None
+        return self._json(method, path, self._exchange(method, url, data, headers))
 
-    def _open(self, request) -> bytes:
+    def _exchange(self, method, url, data, headers) -> Answer:
+        answer = exchange(method, url, data, headers, self.timeout, self.shown)
+        if answer.status >= 400:
+            raise HttpError(answer.status, answer.body)
+        return answer
+
+    def _json(self, method: str, path: str, answer: Answer):
+        if not answer.body.strip():
+            return None
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as r:
-                return r.read()
-        except urllib.error.HTTPError:
-            raise
-        except (socket.timeout, TimeoutError):
-            raise UserError(f"{self.where} {self.url}: no answer within {self.timeout:.0f} s; is Label Studio "
-                            f"running and not overloaded?") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise UserError(f"{self.where} {self.url}: cannot connect ({_reason(reason)}); start Label Studio "
-                            f"there or fix url in hosts.yaml") from None
+            return json.loads(answer.body)
+        except (ValueError, RecursionError):
+            kind = answer.content_type.split(";")[0].strip() or "no content type"
+            raise UserError(f"{self.shown}: {method} {path} did not answer JSON as Label Studio does ({kind}, "
+                            f"{len(answer.body)} bytes, cut off or a web page); check url in hosts.yaml and "
+                            f"run it again") from None
 
     def _is_personal(self) -> bool:
         return self.token.count(".") == 2    # a JWT: header.payload.signature
@@ -103,39 +123,53 @@ class Client:
         return f"Bearer {self._access}"
 
     def _refresh(self) -> str:
-        request = urllib.request.Request(self.url + "/api/token/refresh/", method="POST",
-                                         data=json.dumps({"refresh": self.token}).encode(),
-                                         headers={"Content-Type": "application/json"})
+        path = "/api/token/refresh/"
         try:
-            return json.loads(self._open(request))["access"]
-        except urllib.error.HTTPError as exc:
-            if exc.code in (400, 401):
-                raise UserError(f"{self.where} {self.url}: the personal access token in {self.token_env} was "
-                                f"refused (revoked or from another server); make a new one in Label Studio "
-                                f"(Account & Settings > Personal Access Token) and set {self.token_env}") from None
-            raise self._http_error("POST", "/api/token/refresh/", exc) from None
-        except (ValueError, KeyError):
-            raise UserError(f"{self.where} {self.url}: /api/token/refresh/ did not answer as Label Studio "
-                            f"does; check url in hosts.yaml") from None
+            answer = self._exchange("POST", self.url + path, json.dumps({"refresh": self.token}).encode(),
+                                    {"Content-Type": "application/json", "Accept": "application/json"})
+        except HttpError as exc:
+            if exc.status in (400, 401):
+                raise UserError(f"{self.shown}: the personal access token in {self.token_env} was "
+                                f"refused (revoked or from another server); make a new one (inv "
+                                f"imglabeling.labelstudio-token, or Account & Settings > Personal Access Token) "
+                                f"and set {self.token_env}") from None
+            raise self._http_error("POST", path, exc) from None
+        access = self._json("POST", path, answer)
+        if not isinstance(access, dict) or not isinstance(access.get("access"), str) or \
+                not multipart_safe(access["access"]):
+            raise UserError(f"{self.shown}: {path} did not answer as Label Studio does; check url in hosts.yaml")
+        return access["access"]
 
-    def _http_error(self, method: str, path: str, exc: urllib.error.HTTPError) -> UserError:
-        detail = _detail(exc)
-        if exc.code in (401, 403):
-            return UserError(f"{self.where} {self.url}: {method} {path} refused ({exc.code}: {detail}); check the "
+    def _http_error(self, method: str, path: str, exc: HttpError) -> UserError:
+        detail = _detail(exc.body)
+        for secret in (self.token, self._access):
+            if secret:
+                detail = detail.replace(secret, "(the token)")   # a server may echo what it was sent
+        if exc.status in (401, 403):
+            return UserError(f"{self.shown}: {method} {path} refused ({exc.status}: {detail}); check the "
                              f"token in {self.token_env} and that its user may use this project")
-        return UserError(f"{self.where} {self.url}: {method} {path} failed with HTTP {exc.code}"
+        return UserError(f"{self.shown}: {method} {path} failed with HTTP {exc.status}"
                          + (f" ({detail})" if detail else "") + "; see Label Studio's log there")
 
 
-def _reason(reason) -> str:
-    text = getattr(reason, "strerror", None) or str(reason)
-    return text.splitlines()[0][:200] if text else "no reason given"
+def checked_token(token, where: str) -> str:
+    """The token without the blanks around it; refused when a character a token cannot hold is left."""
+    token = (token or "").strip()
+    if token and not all(33 <= ord(c) < 127 for c in token):
+        raise UserError(f"{where}: the token has a space, line break or other character a token cannot hold "
+                        f"inside it; set it again (the token itself is not shown)")
+    return token
 
 
-def _detail(exc: urllib.error.HTTPError) -> str:
+def multipart_safe(text: str) -> bool:
+    """Whether `text` can go in a multipart header as it is (no quote, backslash or control character)."""
+    return not any(c in '"\\' or ord(c) < 32 or ord(c) == 127 for c in text)
+
+
+def _detail(body: bytes) -> str:
     try:
-        body = json.loads(exc.read() or b"{}")
-    except (ValueError, OSError):
+        data = json.loads(body or b"{}")
+    except (ValueError, RecursionError):
         return ""
-    text = (body.get("detail") or body.get("validation_errors") or "") if isinstance(body, dict) else ""
+    text = (data.get("detail") or data.get("validation_errors") or "") if isinstance(data, dict) else ""
     return " ".join(str(text).split())[:200]

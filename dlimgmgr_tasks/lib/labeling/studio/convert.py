@@ -9,7 +9,10 @@ editor comes back as the upright box around it.
 from __future__ import annotations
 
 import math
+
 from ... import voc
+from . import shape
+from .shape import MAX_PERCENT, Bad
 from ...voc import VocObject
 
 FROM_NAME, TO_NAME, KIND = "label", "image", "rectanglelabels"
@@ -37,25 +40,62 @@ def edges_of(value: dict, width: int, height: int) -> tuple[float, float, float,
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def from_result(item: dict, width: int, height: int) -> list[tuple[str, int, int, int, int]]:
+def from_result(item: dict, width: int, height: int, where: str = "result") -> list[tuple[str, int, int, int, int]]:
     """(name, xmin, ymin, xmax, ymax) per label of one result item, whole 1-based pixels, not clamped.
 
-    `width`/`height` are the image's own; the item's original_width/height win when present."""
-    value = item.get("value") or {}
-    labels = value.get("rectanglelabels") or value.get("labels") or []
-    w, h = item.get("original_width") or width, item.get("original_height") or height
-    x0, y0, x1, y1 = (round(e) for e in edges_of(value, w, h))
-    return [(str(name), x0 + 1, y0 + 1, x1, y1) for name in labels]
+    `width`/`height` are the image's own; the item's original_width/height win when present. Every
+    field is checked by shape first: a `shape.Bad` holds one argument per bad one."""
+    value = item.get("value")
+    if not isinstance(value, dict):
+        raise Bad(f"{where}.value is {shape.shown(value)}, not a region")
+    bad, got = [], {}
+    for key, lo, hi in (("x", -MAX_PERCENT, MAX_PERCENT), ("y", -MAX_PERCENT, MAX_PERCENT),
+                        ("width", 0, MAX_PERCENT), ("height", 0, MAX_PERCENT), ("rotation", -360, 360)):
+        try:
+            got[key] = shape.number(value.get(key, 0 if key == "rotation" else None), f"{where}.value.{key}", lo, hi)
+        except Bad as exc:
+            bad += exc.args
+    for key, own in (("original_width", width), ("original_height", height)):
+        try:
+            got[key] = own if item.get(key) is None else shape.whole(item[key], f"{where}.{key}", 1, shape.MAX_PIXELS)
+        except Bad as exc:
+            bad += exc.args
+    labels = value.get("rectanglelabels", value.get("labels"))
+    if not isinstance(labels, list) or not labels or not all(isinstance(n, str) and n.strip() for n in labels):
+        bad.append(f"{where}.value.rectanglelabels is {shape.shown(labels)}, not a list of class names")
+    if bad:
+        raise Bad(*bad)
+    x0, y0, x1, y1 = (round(e) for e in edges_of(got, got["original_width"], got["original_height"]))
+    return [(name, x0 + 1, y0 + 1, x1, y1) for name in labels]
 
 
 def boxes_of(result: list, width: int, height: int) -> list[tuple[str, int, int, int, int]]:
-    """Every rectangle of an annotation's result, in order (other kinds of region are not boxes)."""
-    out = []
-    for item in result or []:
-        if isinstance(item, dict) and isinstance(item.get("value"), dict) and \
-                {"x", "y", "width", "height"} <= set(item["value"]):
-            out += from_result(item, width, height)
+    """Every rectangle of an annotation's result, in order (other kinds of region are not boxes).
+
+    A `shape.Bad` names every bad field of every region, one per argument."""
+    if result is None:
+        return []
+    if not isinstance(result, list):
+        raise Bad(f"result is {shape.shown(result)}, not a list of regions")
+    out, bad = [], []
+    for i, item in enumerate(result):
+        if not _is_box(item):
+            continue
+        try:
+            out += from_result(item, width, height, f"result[{i}]")
+        except Bad as exc:
+            bad += exc.args
+    if bad:
+        raise Bad(*bad)
     return out
+
+
+def _is_box(item) -> bool:
+    """A rectangle region: typed so, or with a box's fields (other kinds of region are left alone)."""
+    if not isinstance(item, dict):
+        return False
+    value = item.get("value")
+    return item.get("type") == KIND or (isinstance(value, dict) and bool({"x", "y", "width", "height"} & set(value)))
 
 
 def annotation_of(result: list, filename: str, width: int, height: int, master=()) -> voc.Annotation:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...hosts.config import HostConfig
-from ..record import file_sha, read_record, waiting_conflict
-from .client import Client
-from .remote import client_for, find, latest_submitted
+from ..record import confirmed, file_sha, read_record, waiting_conflict
+from .remote import client_for, find, latest_submitted, user_names
 
-HEADER = ["project", "tasks", "annotated", "pre-label-only", "changed-since-push", "conflicts", "last-by",
-          "last-at"]
+HEADER = ["project", "tasks", "annotated", "pre-label-only", "confirmed-here", "changed-since-push", "conflicts",
+          "last-by", "last-at"]
 
 
 @dataclass
@@ -20,6 +19,7 @@ class StudioStatus:
     tasks: int = 0
     annotated: int = 0        # tasks with a submitted (not cancelled) annotation
     prelabel_only: int = 0    # tasks with a prediction and no submitted annotation
+    confirmed: int = 0        # carriers whose master holds labels a person submitted (pulled), for this image
     changed: int = 0          # carriers whose image or XML differs from what was last pushed or pulled
     conflicts: int = 0
     last_by: str = "-"
@@ -27,7 +27,8 @@ class StudioStatus:
 
     def row(self) -> list[str]:
         tasks = str(self.tasks) if self.pushed else "0 (never pushed)"
-        return [self.project, tasks, str(self.annotated), str(self.prelabel_only), str(self.changed),
+        return [self.project, tasks, str(self.annotated), str(self.prelabel_only), str(self.confirmed),
+                str(self.changed),
                 str(self.conflicts), self.last_by, self.last_at]
 
 
@@ -43,10 +44,11 @@ def status(projects, entry: HostConfig) -> list[StudioStatus]:
             if e.get("image") != file_sha(image) or e.get("xml") != file_sha(image.with_suffix(".xml")):
                 st.changed += 1
             st.conflicts += waiting_conflict(project, image.stem, e)
+        st.confirmed = len(confirmed(project, record))
         remote = find(client, project)
         if remote is not None:
-            users = _users(client) if users is None else users
-            _count(st, list(remote.tasks().values()), users)
+            users = user_names(client) if users is None else users
+            _count(st, list(remote.listing()[0].values()), users)
         out.append(st)
     return out
 
@@ -67,10 +69,5 @@ def _count(st: StudioStatus, tasks: list[dict], users: dict[int, str]) -> None:
         who = who.get("id") if isinstance(who, dict) else who
         st.last_by = users.get(who, f"user {who}")
         st.last_at = (latest.get("updated_at") or "-")[:19].replace("T", "_") + "Z"
-
-
-def _users(client: Client) -> dict[int, str]:
-    """Label Studio's users by id, named by e-mail (annotations name their author by id only)."""
-    found = client.get("/api/users/", page_size=1000)
-    found = found.get("results", []) if isinstance(found, dict) else found or []
-    return {u["id"]: u.get("email") or u.get("username") or f"user {u['id']}" for u in found}
+        st.last_by, st.last_at = ("".join(c for c in v if c.isprintable() and not c.isspace()) or "-"
+                                  for v in (st.last_by, st.last_at))   # one word per column

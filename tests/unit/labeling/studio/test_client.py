@@ -6,6 +6,8 @@ import pytest
 from dlimgmgr_tasks.lib.errors import UserError
 from dlimgmgr_tasks.lib.labeling.studio.client import Client
 
+TOKEN = "0123456789abcdef0123456789abcdef01234567"   # a token's length: redacted wherever it shows
+
 JWT = "aaa.bbb.ccc"     # a personal access token's shape
 
 
@@ -33,7 +35,7 @@ def test_a_personal_token_is_exchanged_and_renewed_once_on_401(api):
 
 def test_upload_is_multipart(api):
     api.routes[("POST", "/api/projects/3/import")] = (201, {"task_count": 2})
-    assert Client(api.url, "t", timeout=5).upload("/api/projects/3/import", [("a.jpg", b"\xff\xd8A"),
+    assert Client(api.url, TOKEN, timeout=5).upload("/api/projects/3/import", [("a.jpg", b"\xff\xd8A"),
                                                                               ("b.jpg", b"B")]) == {"task_count": 2}
     _, _, _, headers, body = api.seen[-1]
     assert headers["Content-Type"].startswith("multipart/form-data; boundary=")
@@ -42,7 +44,7 @@ def test_upload_is_multipart(api):
 
 def test_empty_answers_and_deletes(api):
     api.routes[("DELETE", "/api/tasks/4/")] = (204, None)
-    assert Client(api.url, "t", timeout=5).delete("/api/tasks/4/") is None
+    assert Client(api.url, TOKEN, timeout=5).delete("/api/tasks/4/") is None
 
 
 @pytest.mark.parametrize("status, body, words", [
@@ -53,7 +55,7 @@ def test_empty_answers_and_deletes(api):
 def test_http_errors_are_one_line(api, status, body, words):
     api.routes[("GET", "/api/x")] = (status, body)
     with pytest.raises(UserError) as err:
-        Client(api.url, "t", where="role imglabeling (labelstudio)", timeout=5).get("/api/x")
+        Client(api.url, TOKEN, where="role imglabeling (labelstudio)", timeout=5).get("/api/x")
     assert str(err.value).startswith(f"role imglabeling (labelstudio) {api.url}: GET /api/x ")
     assert words in str(err.value) and "\n" not in str(err.value)
 

@@ -28,8 +28,9 @@ def test_a_box_outside_the_image_or_an_unknown_class_is_a_problem(carriers, task
 
 
 def test_person_of():
-    assert person_of({"completed_by": 3, "updated_at": "x"}).who == "user 3"
-    assert person_of({}).who is None and person_of({"updated_at": ""}).when is None
+    assert person_of({"completed_by": 3, "updated_at": "x"}, {}).who == "user 3"
+    assert person_of({"completed_by": {"id": 3}}, {3: "ann@example.org"}).who == "ann@example.org (user 3)"
+    assert person_of({}, {}).who is None and person_of({"updated_at": ""}, {}).when is None
 
 
 def test_result_lines_mention_tasks_not_annotated():

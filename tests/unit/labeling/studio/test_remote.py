@@ -6,11 +6,16 @@ from dlimgmgr_tasks.lib.labeling.studio import remote
 from dlimgmgr_tasks.lib.labeling.studio.client import Client
 from dlimgmgr_tasks.lib.labeling.studio.config import labeling_config
 
+TOKEN = "0123456789abcdef0123456789abcdef01234567"   # a token's length: redacted wherever it shows
+
 
 def test_stems_latest_and_keys():
-    assert remote.stem_of_task({"data": {"image": "/data/upload/3/1a2b3c4d-close_c000.jpg"}}) == "close_c000"
-    assert remote.stem_of_task({"data": {"image": "/data/local-files/?d=master/close_c001.jpg"}}) == "close_c001"
-    assert remote.stem_of_task({"data": {}}) is None
+    # a task is found by the id push recorded, never by the name Label Studio stored
+    assert remote.stored_name({"data": {"image": "/data/upload/3/1a2b3c4d-close_c000.jpg"}}) == "1a2b3c4d-close_c000.jpg"
+    assert remote.stored_name({"data": {}}) == "?"
+    tasks = {5: {"id": 5}, 7: {"id": 7}}
+    assert remote.task_of(tasks, {"studio": {"task": 7}}) == {"id": 7}
+    assert remote.task_of(tasks, {"studio": {"task": 9}}) is None and remote.task_of(tasks, {}) is None
     task = {"annotations": [{"id": 1, "updated_at": "2026-01-02"}, {"id": 2, "updated_at": "2026-01-01"},
                             {"id": 3, "updated_at": "2026-02-01", "was_cancelled": True}]}
     assert remote.latest_submitted(task)["id"] == 1 and remote.latest_submitted({}) is None
@@ -19,7 +24,7 @@ def test_stems_latest_and_keys():
 
 def test_find_or_create_then_tasks(api, make_project):
     project = make_project(classes=["close", "open"])
-    client = Client(api.url, "t", where="role imglabeling (labelstudio)", timeout=5)
+    client = Client(api.url, TOKEN, where="role imglabeling (labelstudio)", timeout=5)
     api.routes[("GET", "/api/projects/")] = (200, {"results": [{"id": 9, "title": "dlimgmgr closed"}]})
     api.routes[("POST", "/api/projects/")] = (201, {"id": 4, "title": "dlimgmgr close"})
     made = remote.find_or_create(client, project)
@@ -40,13 +45,13 @@ def test_find_or_create_then_tasks(api, make_project):
     api.routes[("GET", "/api/projects/4/export")] = (200, [
         {"id": 1, "data": {"image": "/x/1a2b3c4d-close_c000.jpg"}}, {"id": 5, "data": {"image": "/x/close_c000.jpg"}},
         {"id": 2, "data": {"image": "/x/close_c001.jpg"}}, {"id": 3, "data": {}}])
-    tasks = made.tasks()
-    assert {stem: t["id"] for stem, t in tasks.items()} == {"close_c000": 5, "close_c001": 2}   # the newest wins
+    tasks, lines = made.listing()
+    assert sorted(tasks) == [1, 2, 3, 5] and lines == []                # by task id, whatever the stored name
     assert api.seen[-1][2] == {"exportType": "JSON", "download_all_tasks": "true"}
 
 
 def test_require_names_the_push_to_run(api, make_project):
     api.routes[("GET", "/api/projects/")] = (200, {"results": []})
-    client = Client(api.url, "t", where="role imglabeling (labelstudio)", timeout=5)
+    client = Client(api.url, TOKEN, where="role imglabeling (labelstudio)", timeout=5)
     with pytest.raises(UserError, match="no project 'dlimgmgr close' there; .*inv imglabeling.push close"):
         remote.require(client, make_project())

@@ -15,7 +15,7 @@ def test_count_from_tasks(task):
     _count(st, tasks, {7: "ann@example.org"})
     assert (st.tasks, st.annotated, st.prelabel_only) == (4, 2, 1)
     assert st.last_by == "ann@example.org" and st.last_at == "2026-02-01_11:22:33Z"
-    assert st.row() == ["close", "4", "2", "1", "0", "0", "ann@example.org", "2026-02-01_11:22:33Z"]
+    assert st.row() == ["close", "4", "2", "1", "0", "0", "0", "ann@example.org", "2026-02-01_11:22:33Z"]
     assert len(HEADER) == len(st.row())
 
 
