@@ -8,7 +8,7 @@ from pathlib import Path
 import dlimgmgr_tasks
 
 PACKAGE = Path(dlimgmgr_tasks.__file__).resolve().parent
-TESTS = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
 
 
 def modules() -> set[str]:
