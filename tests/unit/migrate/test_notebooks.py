@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import nbformat
 
 from dlimgmgr_tasks.lib.migrate import notebooks
+from tests.helpers.legacyrepo import notebook_with_outputs
 
 
 def _notebook() -> bytes:
@@ -38,3 +39,9 @@ def test_target_names_prefix_twins_and_number_clashes():
     names = notebooks.target_names([base, twin], lambda m: found[m.name])
     assert [n for _, n in names] == ["train.ipynb", "train_2.ipynb", "far-train.ipynb"]
     assert [str(p) for p, _ in names] == ["/a/train.ipynb", "/b/train.ipynb", "/c/train.ipynb"]
+
+
+def test_an_unreadable_notebook_is_kept_as_it_is():
+    assert notebooks.strip(b"{not json") is None
+    stripped = notebooks.strip(notebook_with_outputs()[0])
+    assert b"image/png" not in stripped and json.loads(stripped)["cells"][1]["outputs"] == []
