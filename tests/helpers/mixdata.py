@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import tarfile
 from pathlib import Path
 
 import yaml
@@ -65,3 +66,9 @@ def unpack(archive: Path, dest: Path) -> Path:
     dest.mkdir()
     subprocess.run(["tar", "xzf", str(archive), "-C", str(dest)], check=True)
     return dest
+
+
+def read_members(path, top: str) -> list[tuple[str, bytes]]:
+    """(name without the top folder, bytes) of every member of a .tar.gz, in archive order."""
+    with tarfile.open(path, "r:gz") as tar:
+        return [(m.name.removeprefix(top), tar.extractfile(m).read() if m.isfile() else b"") for m in tar]

@@ -1,6 +1,7 @@
 """`inv pytorch.fitness` end to end over the real sshd on CPU with a tiny budget (a smoke of the
 path, not a measure): per-class AP50 on val, test and held-out scenes in dist/NAME.fitness.json,
-weights and JSON beside the dataset on the host; Ctrl-C stops the trainer there within seconds."""
+weights and JSON beside the dataset on the host; Ctrl-C stops the trainer there within seconds.
+The task's local refusals are in tests/cli/pytorch/test_fitness.py."""
 from __future__ import annotations
 
 import json
@@ -79,21 +80,3 @@ def test_ctrl_c_over_ssh_stops_the_trainer_on_the_host_within_seconds(repo, tmp_
     assert not (repo.path / "dist" / "fit.fitness.json").exists()
     assert not list((home / "datasets" / "fit.fitness").glob("*.json"))
     assert not list((home / ".dlimgmgr" / "fitness").iterdir()), "the kit was removed"
-
-
-def test_a_mix_not_deployed_there_is_one_line_naming_the_host_and_the_fix(repo, tmp_path):
-    deployed_mix(repo, {"host": "local", "target_home": str(tmp_path / "pytorch"),
-                        "fitness_python": "/nonexistent/python"})
-    repo.inv("mix", "--profile", "resnet34", "--projects", "alpha,beta,gamma", "--name", "fit", "--seed", "7",
-             check=True)   # dist/ now holds another mix than the host
-    proc = repo.inv("pytorch.fitness", "--steps", "1", check=False)
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "role pytorch host local" in lines[0] and "inv deploy --name fit" in lines[0]
-    assert not (repo.path / "dist" / "fit.fitness.json").exists()
-
-
-def test_budget_flags_are_checked_before_anything_runs(repo):
-    proc = repo.inv("pytorch.fitness", "--minutes", "1", "--steps", "2", check=False)
-    assert proc.stderr.strip() == "error: give --minutes or --steps, not both"
-    proc = repo.inv("pytorch.fitness", "--device", "tpu", check=False)
-    assert "--device 'tpu'" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

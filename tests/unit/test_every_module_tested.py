@@ -1,14 +1,14 @@
-"""Every module of the package is imported by at least one test module (issue 26: tests mirror the library).
+"""Every module of the package is imported by at least one unit test module (issue 26: tests mirror
+the library), so each has tests that run in-process, without sshd, Label Studio or `inv`.
 
-The scan reads the tests with `ast` (nothing is imported). TESTS is the whole tests/ folder while the
-older tests still move into tests/unit/; once they have, narrow it to tests/unit."""
+The scan reads tests/unit with `ast` (nothing is imported)."""
 import ast
 from pathlib import Path
 
 import dlimgmgr_tasks
 
 PACKAGE = Path(dlimgmgr_tasks.__file__).resolve().parent
-TESTS = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
 
 
 def modules() -> set[str]:

@@ -37,7 +37,7 @@ def test_every_plan_names_its_hosts_and_writes_nothing(ws, make_project, jpeg, a
     assert train.startswith(f"would run on role pytorch host local in {tmp_path / 'pt'} with DLIMGMGR_DATASET_DIR=")
     assert train.endswith(": ./run_learn.sh")
     assert len(plans.distribute_config(ws)) == 3
-    assert plans.prepare(ws)[0].endswith("and make .venv there from requirements.txt")
+    assert plans.prepare(ws)[0].endswith("and make target_home/.venv from requirements.txt")
     assert plans.new(ws, "kanji", [])[0].startswith("would create projects/kanji (project.yaml")
     assert "(1 candidate(s)) to project close" in plans.import_(ws, tmp_path / "harvest", "close", False)[0]
     assert _tree(tmp_path) == before and not (ws.root / "dist").exists()

@@ -36,4 +36,4 @@ def test_nothing_to_deploy_or_roll_back_is_one_line(ws, context, pt):
     with pytest.raises(Exit) as err:
         pytorch.rollback(context(ws))
     assert err.value.code == 1
-    assert sorted(pytorch.ns.tasks) == ["deploy", "rollback", "train"]
+    assert sorted(pytorch.ns.tasks) == ["deploy", "fitness", "rollback", "train"]

@@ -53,14 +53,31 @@ def _project_of(stem: str, projects: list[str]) -> str:
     return "?"
 
 
+def _damaged(archive: Path, exc: Exception) -> UserError:
+    return UserError(f"{archive}: cannot be read as a mix archive ({exc}); run inv mix again")
+
+
+class _Member:
+    """A member's reader whose read() fails as one line too: a truncated archive shows while the
+    caller reads, outside the generator."""
+    def __init__(self, archive: Path, fh):
+        self.archive, self.fh = archive, fh
+
+    def read(self, *size) -> bytes:
+        try:
+            return self.fh.read(*size)
+        except (OSError, tarfile.TarError, EOFError) as exc:
+            raise _damaged(self.archive, exc) from None
+
+
 def _stream(archive: Path):
     try:
         with tarfile.open(archive, "r|gz") as tar:
             for member in tar:
                 if member.isfile():
-                    yield member.name, tar.extractfile(member)
+                    yield member.name, _Member(archive, tar.extractfile(member))
     except (OSError, tarfile.TarError, EOFError) as exc:
-        raise UserError(f"{archive}: cannot be read as a mix archive ({exc}); run inv mix again") from None
+        raise _damaged(archive, exc) from None
 
 
 def _image_stem(name: str, top: str) -> str | None:

@@ -1,6 +1,6 @@
 """A build refuses, in one line and before it writes anything, masters that `inv dlimgmgr.check`
 refuses: the same check (checks.master_problems), here on this machine and before a share goes to
-an SSH host. The previous good build stays byte-identical.
+an SSH host (that case: tests/ssh/test_build_refuses.py). The previous good build stays byte-identical.
 
 One good build per module; each test corrupts one master, runs `inv build --force`, and restores
 the master afterwards.
@@ -107,15 +107,3 @@ def test_a_carrier_without_xml_is_left_out_with_a_warning_not_refused(icons):
                     icons.project("icons") / "master" / "icons_c009.jpg")
     proc = build(icons, "icons", "--force")
     assert "1 carrier(s)" in proc.stderr and "have no XML and are left out" in proc.stderr
-
-
-def test_a_build_over_ssh_refuses_before_anything_is_sent(repo, sshd, ssh_entry):
-    add_tiny_profiles(repo)
-    make_project(repo, "icons", count=1)
-    home = repo.path.parent / "dataaug0"
-    repo.write_hosts({"dataaug": ssh_entry(0, target_home=str(home))}, known_hosts=str(sshd.known_hosts))
-    _edit_xml("<name>close</name>", "<name>dog</name>")(repo.project("icons") / "master")
-    line = one_line_error(build(repo, "icons", check=False))
-    assert "nothing was built" in line and "has class 'dog'" in line
-    assert not (home / ".dlimgmgr" / "tree" / "projects").exists(), "masters were sent to the host before the check"
-    assert not (repo.project("icons") / "build").exists()

@@ -11,8 +11,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from dlimgmgr_tasks.lib import augment, projects, voc
-from dlimgmgr_tasks.lib.migrate import keras
+from dlimgmgr_tasks.lib import projects, voc
 from dlimgmgr_tasks.lib.workspace import Workspace
 from tests.helpers.legacyrepo import make_legacy, notebook_with_outputs
 from tests.helpers.repo import ROOT
@@ -146,40 +145,10 @@ def test_not_a_checkout_is_one_line(repo, tmp_path):
         assert len(proc.stderr.strip().splitlines()) == 1 and str(path) in proc.stderr
 
 
-def test_readme_table_is_the_code_table():
-    text = (ROOT / "README.md").read_text()
-    block = re.search(r"<!-- migrate-table[^\n]*-->\n(.*?)<!-- /migrate-table -->", text, re.S)
-    assert block and block.group(1) == keras.table_markdown()
-    for name in keras.STEPS:
-        assert f"`gen.{name}()`" in block.group(1)
 
 
-def test_every_mapped_step_is_a_valid_recipe():
-    """Each table row's recipe step, filled in, is a step the build accepts."""
-    steps = [keras.recipe_step(leaf, 125, (32, 32), 0.5) for leaf in keras.STEPS if not keras.STEPS[leaf].calls]
-    recipe = augment.parse_recipe({"steps": [{"OneOf": {"p": 1.0, "steps": steps}}]}, "test")
-    assert recipe is not None
-    assert keras.expand("suite") == ["height", "zoom", "brightness"] + ["mix"] * 6
 
 
-def test_daug_is_read_never_run(tmp_path):
-    daug = tmp_path / "daug.py"
-    daug.write_text("open('PWNED', 'w').write('x')\nimport os\nos.system('touch PWNED2')\n"
-                    "g = DataAugmentationGenerator(image_file_path=p, cval=255, mode='ru', fancy=1, "
-                    "base_img_size=(64, 64))\n"
-                    "g.suite()\ng.mix(3)\ng.warp()\nparser.add_argument('x')\n")
-    mapped = keras.read_daug(daug, "p/daug.py")
-    assert not (tmp_path / "PWNED").exists() and not Path("PWNED2").exists()
-    assert (mapped.cval, mapped.mode, mapped.calls) == (255, "ru", [(5, "suite")])
-    assert mapped.images == 9 * 99
-    assert mapped.unmapped == [
-        "p/daug.py:4: DataAugmentationGenerator(fancy=1): not in the mapping table; left out",
-        "p/daug.py:6: g.mix(3): takes arguments the table does not know; left out",
-        "p/daug.py:7: g.warp(): not in the mapping table; left out"]
-    assert any("base_img_size" in n and "profile decides" in n for n in mapped.notes)
-    broken = tmp_path / "broken.py"
-    broken.write_text("gen = (\n")
-    assert "not valid Python" in keras.read_daug(broken, "b.py").unmapped[0]
 
 
 def test_legacy_carrier_image_is_untouched(repo, legacy):
@@ -217,12 +186,6 @@ def test_interrupted_migration_leaves_no_half_project(repo, legacy, monkeypatch)
     assert not [p for p in (repo.path / "projects").iterdir() if p.name.startswith(".")]
 
 
-def test_an_unreadable_notebook_is_kept_as_it_is():
-    from dlimgmgr_tasks.lib.migrate import notebooks
-
-    assert notebooks.strip(b"{not json") is None
-    stripped = notebooks.strip(notebook_with_outputs()[0])
-    assert b"image/png" not in stripped and json.loads(stripped)["cells"][1]["outputs"] == []
 
 
 def test_a_killed_runs_temp_is_removed_and_bad_names_ask_for_rename(repo, legacy):

@@ -12,6 +12,7 @@ from PIL import Image
 
 from tests.helpers.composehelp import WHITE, boxes, crisp_icon, load, make_project, pixels
 from dlimgmgr_tasks.lib import compose as lib, voc
+from dlimgmgr_tasks.lib.compose import verb
 from dlimgmgr_tasks.lib.errors import UserError
 
 def assert_box_hugs_pixels(image: np.ndarray, background, box, edge_min: int = 80, outside_max: int = 30) -> None:
@@ -227,3 +228,12 @@ def test_hash_random_is_stable():
         expected.append(min(int(value * 100), 99))
     assert [rng.randint(0, 99) for _ in range(5)] == expected
     assert sorted(lib.HashRandom("k").sample(range(10), 10)) == list(range(10))
+
+
+def test_the_summary_counts_what_compose_did(tmp_path):
+    make_project(tmp_path)
+    result = verb.compose(load(tmp_path), (120, 100))
+    assert result.size == (120, 100) and len(result.written) == 3 and result.kept == []
+    assert result.summary() == "demo: 3 carriers 120x100: 3 written, 0 unchanged"
+    assert verb.composer(load(tmp_path), ("120", "100")).size == (120, 100)
+    assert result.negatives == sum(not voc.read(p.with_suffix(".xml")).objects for p in result.written)

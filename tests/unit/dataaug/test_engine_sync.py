@@ -1,4 +1,5 @@
-"""The build engine's parts on their own: items on the wire, shares by weight, sync, the skip path."""
+"""The build engine's parts on their own: items on the wire, shares by weight, sync, the skip path.
+A share fetched over SSH is in tests/ssh/test_shares.py."""
 from __future__ import annotations
 
 import subprocess
@@ -7,6 +8,7 @@ import sys
 import pytest
 
 from tests.helpers.buildkit import SIZE, add_profiles, build, make_project
+from tests.helpers.sharedata import make_share
 from dlimgmgr_tasks.lib.dataaug import plan, sync
 from dlimgmgr_tasks.lib.workspace import Workspace
 
@@ -64,25 +66,13 @@ def test_a_host_reaching_this_checkout_through_a_link_is_the_same_tree(checkout,
         assert not host.same_tree(checkout.root)
 
 
-def _share(tmp_path, tag: str, present: bool):
-    """A share folder as the host-side CLI leaves it, one record, its JPEG there or not."""
-    import json
-    share = tmp_path / "share"
-    share.mkdir()
-    (share / "i00000_000000_000000.xml").write_bytes(b"<annotation/>")
-    if present:
-        (share / "i00000_000000_000000.jpg").write_bytes(b"jpeg")
-    (share / f".records-{tag}.jsonl").write_text(json.dumps(
-        {"key": [0, 0, 0], "tmp": "i00000_000000_000000.jpg", "sha256": "0" * 64,
-         "tmp_xml": "i00000_000000_000000.xml", "xml_sha256": "0" * 64, "xml_slot": 0}) + "\n")
-    return share
 
 
 def test_a_share_made_on_this_machine_is_moved_in_without_rehashing(checkout, tmp_path):
     from dlimgmgr_tasks.lib.dataaug import shares
     (tmp_path / "staging").mkdir()
     with _local_host(checkout, tmp_path) as host:
-        records, images = shares.fetch(host, str(_share(tmp_path, "t", True)), tmp_path / "staging", "t")
+        records, images = shares.fetch(host, str(make_share(tmp_path, "t", True)), tmp_path / "staging", "t")
     # the record's sha256 is all zeros: a re-hash would have refused it
     assert images == 1 and records == tmp_path / "staging" / "share" / ".records-t.jsonl"
     assert (records.parent / "i00000_000000_000000.jpg").read_bytes() == b"jpeg"
@@ -120,7 +110,7 @@ def test_a_share_missing_a_recorded_jpeg_fails_in_one_line_naming_it(checkout, t
     from dlimgmgr_tasks.lib.errors import UserError
     (tmp_path / "staging").mkdir()
     with _local_host(checkout, tmp_path) as host, pytest.raises(UserError) as err:
-        shares.fetch(host, str(_share(tmp_path, "t", False)), tmp_path / "staging", "t")
+        shares.fetch(host, str(make_share(tmp_path, "t", False)), tmp_path / "staging", "t")
     assert "i00000_000000_000000.jpg arrived damaged or not at all" in str(err.value)
 
 
@@ -129,7 +119,7 @@ def test_a_share_whose_record_names_a_file_outside_its_folder_is_refused(checkou
     from dlimgmgr_tasks.lib.errors import UserError
     (tmp_path / "staging").mkdir()
     (tmp_path / "outside.jpg").write_bytes(b"mine")
-    share = _share(tmp_path, "t", True)
+    share = make_share(tmp_path, "t", True)
     records = share / ".records-t.jsonl"
     records.write_text(records.read_text().replace('"tmp": "i00000_000000_000000.jpg"', '"tmp": "../../outside.jpg"'))
     with _local_host(checkout, tmp_path) as host, pytest.raises(UserError) as err:
@@ -143,24 +133,13 @@ def test_a_local_share_whose_jpeg_is_a_link_is_refused(checkout, tmp_path):
     from dlimgmgr_tasks.lib.errors import UserError
     (tmp_path / "staging").mkdir()
     (tmp_path / "outside.jpg").write_bytes(b"mine")
-    share = _share(tmp_path, "t", False)
+    share = make_share(tmp_path, "t", False)
     (share / "i00000_000000_000000.jpg").symlink_to(tmp_path / "outside.jpg")
     with _local_host(checkout, tmp_path) as host, pytest.raises(UserError) as err:
         shares.fetch(host, str(share), tmp_path / "staging", "t")
     assert "i00000_000000_000000.jpg arrived damaged or not at all" in str(err.value)
 
 
-def test_a_share_sent_over_ssh_whose_bytes_differ_from_its_record_is_refused(checkout, sshd, tmp_path):
-    from dlimgmgr_tasks.lib.dataaug import shares
-    from dlimgmgr_tasks.lib.errors import UserError
-    from dlimgmgr_tasks.lib.hosts.config import HostConfig
-    from dlimgmgr_tasks.lib.hosts.ssh import SshHost
-    (tmp_path / "staging").mkdir()
-    config = HostConfig(role="dataaug", host=sshd.hosts[0], port=sshd.port, user=sshd.user,
-                        key_file=str(sshd.client_key), target_home=str(tmp_path))
-    with SshHost(config, sshd.known_hosts) as host, pytest.raises(UserError) as err:
-        shares.fetch(host, str(_share(tmp_path, "t", True)), tmp_path / "staging", "t")
-    assert "i00000_000000_000000.jpg arrived damaged or not at all" in str(err.value)
 
 
 def test_sync_sends_the_masters_dot_files_but_no_build_or_cache(checkout, tmp_path):

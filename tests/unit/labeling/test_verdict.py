@@ -1,20 +1,16 @@
-"""The one verdict on an offered annotation (lib/labeling/verdict.py), and the one place that picks
-the labeling tool (lib/labeling/tool.py), on a copy of the sample `kanji` project's real JPEGs."""
+"""The one verdict on an offered annotation (lib/labeling/verdict.py), on a copy of the sample
+`kanji` project's real JPEGs. The one place that picks the labeling tool is in test_tool.py."""
 from __future__ import annotations
 
 from dataclasses import replace
 
 import pytest
-import yaml
 
 from tests.helpers.repo import make_repo
 from dlimgmgr_tasks.lib import voc
 from dlimgmgr_tasks.lib.hashing import sha256_bytes, sha256_file
 from dlimgmgr_tasks.lib.labeling import verdict
-from dlimgmgr_tasks.lib.labeling.folder import Folder
-from dlimgmgr_tasks.lib.labeling.studio import Studio
 from dlimgmgr_tasks.lib.labeling.studio.convert import annotation_of, to_result
-from dlimgmgr_tasks.lib.labeling.tool import tool_for
 from dlimgmgr_tasks.lib.workspace import Workspace
 
 STEM = "kanji_c000"
@@ -108,17 +104,3 @@ def test_label_studio_json_becomes_the_annotation_with_master_flags_kept(carrier
     moved = annotation_of([{**result[0], "value": {**result[0]["value"], "x": 50.0}}], image.name, 400, 400,
                           master.objects)
     assert (moved.objects[0].difficult, moved.objects[0].pose) == (0, "Unspecified")   # a changed box: no flags
-
-
-def test_one_place_picks_the_tool_from_hosts_yaml(carrier, monkeypatch):
-    ws, *_ = carrier
-    folder = tool_for(ws)
-    assert isinstance(folder, Folder) and folder.where("kanji").endswith("projects/kanji/master")
-    hosts = yaml.safe_load(ws.hosts_path.read_text())
-    hosts["roles"]["imglabeling"].update(tool="labelstudio", url="http://127.0.0.1:9/", token_env="LS_T")
-    ws.hosts_path.write_text(yaml.safe_dump(hosts))
-    monkeypatch.setenv("LS_T", "not-a-real-token")
-    studio = tool_for(Workspace.at(ws.root))
-    assert isinstance(studio, Studio)
-    assert studio.where("kanji").endswith("Label Studio http://127.0.0.1:9, project 'dlimgmgr kanji'")
-    assert studio.header[:2] == ["project", "tasks"] and folder.header[:2] == ["project", "carriers"]
