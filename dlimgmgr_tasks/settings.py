@@ -25,20 +25,12 @@ from .lib.workspace import DEFAULTS  # noqa: E402,F401  (tasks.py configures the
 
 def workspace(c, profile: str | None = None):
     """The lib.workspace.Workspace for this Invoke context (the --profile flag beats config)."""
+    from .lib.invconfig import plain
     from .lib.workspace import Workspace
 
     conf = cfg(c)
-    settings = {k: _plain(conf[k]) for k in conf if k != "root"}
+    settings = {k: plain(conf[k]) for k in conf if k != "root"}
     return Workspace.at(conf.root, settings, profile=profile)
-
-
-def _plain(value):
-    """Invoke's config proxies as plain dicts and lists: the library never sees Invoke types."""
-    if hasattr(value, "keys"):
-        return {k: _plain(value[k]) for k in value.keys()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
 
 
 def cfg(c) -> dict:

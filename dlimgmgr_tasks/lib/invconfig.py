@@ -26,7 +26,7 @@ def read(root, defaults: dict) -> dict:
         config.load_user()
         config.load_project()
         config.load_shell_env()
-        settings = _plain(config.dlimgmgr)
+        settings = plain(config.dlimgmgr)
     except Exception as exc:  # noqa: BLE001 -- Invoke's merge and parse errors, as one line
         raise UserError(f"{root / 'invoke.yaml'}: cannot be read as `inv` reads it ({exc}); fix the file") from None
     settings.pop("root", None)
@@ -46,9 +46,10 @@ def _check_yaml(path: Path) -> None:
         raise UserError(f"{path}: must be a mapping of settings (e.g. `dlimgmgr:` with keys under it); fix the file")
 
 
-def _plain(value):
+def plain(value):
+    """Invoke's config proxies as plain dicts and lists: the library never sees Invoke types."""
     if hasattr(value, "keys"):
-        return {k: _plain(value[k]) for k in value.keys()}
+        return {k: plain(value[k]) for k in value.keys()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value

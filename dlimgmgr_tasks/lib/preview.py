@@ -75,18 +75,24 @@ def _cell(image_path: Path, xml_path: Path | None, font, small):
         draw.text((4, 4), "bad XML", fill=(255, 80, 80), font=small)
         return cell, (255, 80, 80)
     # Boxes are drawn in the image's own pixels scaled by the same factor as the thumbnail.
-    sx, sy = thumb.width / im.width, thumb.height / im.height
-    for obj in ann.objects:
+    draw_boxes(draw, ann.objects, (ox, oy), (thumb.width / im.width, thumb.height / im.height), THUMB, small)
+    return cell, (230, 230, 230)
+
+
+def draw_boxes(draw, objects, origin, scale, width: int, font) -> None:
+    """Each object's box and class name, drawn on a thumbnail placed at `origin` and scaled by
+    `scale` (sx, sy) from the image's own pixels; a name is kept inside `width`."""
+    (ox, oy), (sx, sy) = origin, scale
+    for obj in objects:
         x0, y0, x1, y1 = obj.edges()
         box = (ox + x0 * sx, oy + y0 * sy, ox + x1 * sx - 1, oy + y1 * sy - 1)
         color = _color(obj.name)
         draw.rectangle(box, outline=color, width=2)
-        tw = draw.textlength(obj.name, font=small)
+        tw = draw.textlength(obj.name, font=font)
         ty = box[1] - 12 if box[1] >= 12 else box[3] + 1
-        tx = max(0, min(box[0], THUMB - tw - 4))  # keep the name inside the thumbnail
+        tx = max(0, min(box[0], width - tw - 4))  # keep the name inside the thumbnail
         draw.rectangle((tx, ty, tx + tw + 3, ty + 11), fill=color)
-        draw.text((tx + 2, ty - 1), obj.name, fill=(0, 0, 0), font=small)
-    return cell, (230, 230, 230)
+        draw.text((tx + 2, ty - 1), obj.name, fill=(0, 0, 0), font=font)
 
 
 def contact_sheet(items: list[tuple[Path, Path | None]], out_path: Path, title: str = "",

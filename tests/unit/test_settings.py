@@ -4,6 +4,7 @@ import pytest
 from invoke import Exit
 
 from dlimgmgr_tasks import settings
+from dlimgmgr_tasks.lib.invconfig import plain
 from dlimgmgr_tasks.lib.errors import UserError
 
 
@@ -14,7 +15,7 @@ def test_workspace_from_the_context_and_the_profile_flag(ws, context):
     assert settings.workspace(c, "resnet34").profile.size == (64, 64)     # the flag beats config
     assert not settings.is_dry(c) and settings.is_dry(context(ws, dry=True))
     assert settings.pick(None, 3) == 3 and settings.pick(0, 3) == 0
-    assert settings._plain(c.config.dlimgmgr)["mix"]["formats"] == ["voc"]
+    assert plain(c.config.dlimgmgr)["mix"]["formats"] == ["voc"]
 
 
 def test_show_plan(capsys):

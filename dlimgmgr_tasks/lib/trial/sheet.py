@@ -98,7 +98,7 @@ def _cell(data: bytes, ann, font):
     """One image scaled into a CELL square, its boxes drawn where the annotation puts them."""
     from PIL import Image, ImageDraw
 
-    from ..preview import _color
+    from ..preview import draw_boxes
     im = Image.open(io.BytesIO(data))
     if im.mode in ("RGBA", "LA", "PA", "P"):   # a cut source's transparency shows as grey, as pasted
         im = Image.alpha_composite(Image.new("RGBA", im.size, (128, 128, 128, 255)), im.convert("RGBA"))
@@ -110,16 +110,7 @@ def _cell(data: bytes, ann, font):
     ox, oy = (CELL - thumb.width) // 2, (CELL - thumb.height) // 2
     cell.paste(thumb, (ox, oy))
     draw = ImageDraw.Draw(cell)
-    for obj in (ann.objects if ann is not None else []):
-        x0, y0, x1, y1 = obj.edges()
-        box = (ox + x0 * factor, oy + y0 * factor, ox + x1 * factor - 1, oy + y1 * factor - 1)
-        color = _color(obj.name)
-        draw.rectangle(box, outline=color, width=2)
-        tw = draw.textlength(obj.name, font=font)
-        ty = box[1] - 12 if box[1] >= 12 else box[3] + 1
-        tx = max(0, min(box[0], CELL - tw - 4))
-        draw.rectangle((tx, ty, tx + tw + 3, ty + 11), fill=color)
-        draw.text((tx + 2, ty - 1), obj.name, fill=(0, 0, 0), font=font)
+    draw_boxes(draw, ann.objects if ann is not None else [], (ox, oy), (factor, factor), CELL, font)
     return cell
 
 
