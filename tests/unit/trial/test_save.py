@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from dlimgmgr_tasks.lib.errors import UserError
+from dlimgmgr_tasks.lib.trial.save import save_settings, updated_text
 from dlimgmgr_tasks.lib.workspace import Workspace
 from tests.helpers.buildkit import GEOMETRIC
 from tests.helpers.yamltext import comment_lines
@@ -40,3 +41,27 @@ def test_unchanged_settings_leave_the_file_untouched(repo):
     stat = project.yaml_path.stat()
     project.save_settings(compose={}, steps=None)
     assert project.yaml_path.stat().st_mtime_ns == stat.st_mtime_ns
+
+
+def test_updated_text_sets_keys_and_keeps_comments_and_flow_style():
+    text = ("# the close button\nclasses: [close]\ncount: 4   # per carrier\n"
+            "recipe:\n  steps:\n    - Affine: {rotate: [-5, 5], p: 0.9}\n")
+    out = updated_text(text, "projects/x/project.yaml", compose={"scale": [1, 3]}, recipe={"min_visibility": 0.5},
+                       top={"count": 6})
+    assert out.startswith("# the close button\nclasses: [close]\ncount: 6   # per carrier\n")
+    assert "    - Affine: {rotate: [-5, 5], p: 0.9}\n" in out and "  min_visibility: 0.5\n" in out
+    assert "compose:\n  scale: [1, 3]\n" in out
+    assert yaml.safe_load(out)["compose"] == {"scale": [1, 3]}
+    assert updated_text(text, "p.yaml") == text                       # nothing to set: the same text
+
+
+def test_a_project_yaml_that_is_not_yaml_is_one_line_naming_it():
+    with pytest.raises(UserError, match=r"^projects/x/project.yaml: not valid YAML \(.*\); fix the file$"):
+        updated_text("classes: [close\n", "projects/x/project.yaml", top={"count": 1})
+
+
+def test_save_settings_writes_count_and_seed_and_returns_the_path(make_project):
+    project = make_project("close")
+    path = save_settings(project, count=7, seed=3)
+    assert path == str(project.yaml_path) and project.config["count"] == 7
+    assert yaml.safe_load(project.yaml_path.read_text())["seed"] == 3
