@@ -40,3 +40,21 @@ def test_the_task_itself_gets_python_s_own_handler_back(repo):
     proc = subprocess.run([sys.executable, "-c", script], cwd=repo.path, env=repo.env, capture_output=True,
                           text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert proc.stdout.strip().splitlines()[-1] == "True", proc.stdout + proc.stderr
+
+
+def test_ctrl_c_while_invoke_itself_loads_is_one_line_exit_130(tmp_path):
+    # Before tasks.py: scripts/setup's .pth line sets the handler as the venv's interpreter starts.
+    # A collection of its own, loaded before any of ours, says which handler is there and sends
+    # the SIGINT itself (deterministic).
+    from tests.helpers.repo import ROOT
+
+    (tmp_path / "tasks.py").write_text(
+        "import os, signal, sys\n"
+        "print(getattr(signal.getsignal(signal.SIGINT), '__module__', None), file=sys.stderr, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "import time; time.sleep(10)\n")
+    proc = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "invoke", "--list"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 130, (proc.returncode, proc.stderr)
+    assert proc.stderr.splitlines() == ["dlimgmgr_early_interrupt",
+                                        "interrupted (Ctrl-C) before the task started; nothing was done"]
