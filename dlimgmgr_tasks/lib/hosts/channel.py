@@ -81,6 +81,29 @@ def stop(chan, proc, exc: BaseException | None = None) -> None:
         proc.wait()
 
 
+class Transfer:
+    """One tar stream's channel (set by the block once opened) beside its local tar process."""
+
+    def __init__(self, proc):
+        self.proc, self.chan = proc, None
+
+
+@contextlib.contextmanager
+def transfer(proc, *cleanups):
+    """A Transfer whose channel and local tar are stopped whichever way the block ends (after
+    Ctrl-C or a lost link, with the whole connection: see stop); then each cleanup runs."""
+    current = Transfer(proc)
+    try:
+        yield current
+    except BaseException as exc:
+        stop(current.chan, proc, exc)
+        raise
+    finally:
+        stop(current.chan, proc)
+        for cleanup in cleanups:
+            cleanup()
+
+
 def send(chan, chunks, progress=None) -> None:
     """Pump chunks into the channel, then its EOF; a remote side that went away stops it (its
     exit status says why)."""

@@ -27,7 +27,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .channel import CHUNK, check_alive, drain, exec_remote, guarded, open_channel, send, stop
+from .channel import CHUNK, check_alive, drain, exec_remote, guarded, open_channel, send, stop, transfer
 from .connection import label
 from ..errors import UserError
 from ..inflight import INCOMING, PART, REPLACED
@@ -241,9 +241,8 @@ def _push(conn, local_dir: Path, remote_dir: str, expected: dict, replace: bool,
     # --verbatim-files-from: a listed name that starts with '-' is a name, not a tar option.
     proc = _tar_proc(["-cf", "-", "-C", str(local_dir), "--null", "--no-recursion", "--verbatim-files-from",
                       "-T", listfile.name], stdout=subprocess.PIPE, stderr=errfile, stdin=subprocess.DEVNULL)
-    chan = None
-    try:
-        chan = open_channel(conn, _receive_script(remote_dir))
+    with transfer(proc, listfile.close, errfile.close) as current:
+        chan = current.chan = open_channel(conn, _receive_script(remote_dir))
         t_err, err = drain(chan, chan.recv_stderr)
         t_out, out = drain(chan, chan.recv)
         send(chan, iter(lambda: proc.stdout.read(CHUNK), b""), progress)
@@ -262,13 +261,6 @@ def _push(conn, local_dir: Path, remote_dir: str, expected: dict, replace: bool,
             run_remote(conn, f"rm -rf -- {shlex.quote(tmp)}", what="cleaning up")
             raise
         _remote_commit(conn, tmp, remote_dir, replace)
-    except BaseException as exc:
-        stop(chan, proc, exc)
-        raise
-    finally:
-        stop(chan, proc)
-        listfile.close()
-        errfile.close()
 
 
 def _members(paths) -> str:
@@ -296,9 +288,8 @@ def _pull(conn, remote_dir: str, local_dir: Path, members: str, replace: bool, p
     errfile = tempfile.TemporaryFile()
     proc = _tar_proc(["--no-same-owner", "-xf", "-", "-C", str(tmp)], stdin=subprocess.PIPE, stderr=errfile,
                      stdout=subprocess.DEVNULL)
-    chan = None
-    try:
-        chan = open_channel(conn, script)
+    with transfer(proc, errfile.close, lambda: shutil.rmtree(tmp, ignore_errors=True)) as current:
+        chan = current.chan = open_channel(conn, script)
         t_err, err = drain(chan, chan.recv_stderr)
         if not _receive(chan, proc, progress):   # the local tar ended first (a full disk): it says why
             _finish_tar(proc, errfile, f"tar extracting into {local_dir}")
@@ -314,13 +305,6 @@ def _pull(conn, remote_dir: str, local_dir: Path, members: str, replace: bool, p
         expected = _parse_listing(errtext)
         _check(expected, file_sizes(tmp), f"{local_dir} from {label(conn)}")
         _commit_local(tmp, local_dir, replace)
-    except BaseException as exc:
-        stop(chan, proc, exc)
-        raise
-    finally:
-        stop(chan, proc)
-        errfile.close()
-        shutil.rmtree(tmp, ignore_errors=True)
     return expected
 
 

@@ -87,3 +87,18 @@ def test_stop_kills_a_local_process():
     proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     channel.stop(None, proc)
     assert proc.poll() is not None
+
+
+def test_a_transfer_stops_its_tar_and_runs_its_cleanups_however_it_ends():
+    done = []
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    with pytest.raises(UserError, match="the far side said no"):
+        with channel.transfer(proc, lambda: done.append("closed")) as current:
+            assert current.proc is proc and current.chan is None
+            raise UserError("the far side said no")
+    assert proc.poll() is not None and done == ["closed"]
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    with channel.transfer(finished, lambda: done.append("again")):
+        pass
+    assert done == ["closed", "again"]
