@@ -35,14 +35,22 @@ def bench(tmp_path):
     return home
 
 
-def status(port: int, token: str) -> int:
+def status(port: int, token: str, wait: float = 30) -> int:
+    """GET /api/status through the port; a connection the server is not taking yet (it logs its URL
+    a moment before it accepts on a loaded machine) is tried again for up to `wait` seconds."""
     req = urllib.request.Request(f"http://127.0.0.1:{port}/api/status", headers={"Authorization": f"token {token}"})
-    try:
-        with urllib.request.urlopen(req, timeout=20) as res:
-            assert "started" in json.loads(res.read())
-            return res.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            with urllib.request.urlopen(req, timeout=20) as res:
+                assert "started" in json.loads(res.read())
+                return res.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except (ConnectionError, urllib.error.URLError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def alive(pid: int) -> bool:
